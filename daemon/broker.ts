@@ -1,0 +1,171 @@
+// The broker: what a handler can reach, and the order in which it all starts and stops.
+import { randomBytes } from 'node:crypto';
+import { statfs } from 'node:fs/promises';
+import type { CreatableTopicConfig } from '../src/protocol/generated/clients/create-topics-request.js';
+import type { CreatableTopicConfigs } from '../src/protocol/generated/clients/create-topics-response.js';
+import { MetadataLog } from './controller/metadata-log.js';
+import { EMPTY_IMAGE, topicConfigs, type MetadataImage } from './controller/metadata-image.js';
+import { QuorumController } from './controller/quorum-controller.js';
+import { ProducerIdManager } from './coordinator/producer-ids.js';
+import { handlerTable } from './handlers/index.js';
+import type { ApiHandler } from './handlers/types.js';
+import type { Clock } from './log/clock.js';
+import type { LogConfig } from './log/log-config.js';
+import { LogManager } from './log/log-manager.js';
+import type { Logger } from './logger.js';
+import { SocketServer, type BoundListener } from './network/socket-server.js';
+import { FetchSessionCache } from './replication/fetch-session.js';
+import { ReplicaManager } from './replication/replica-manager.js';
+
+export interface ListenerSettings {
+  name: string;
+  host: string;
+  port: number;
+  /** Kafka's SecurityProtocol id: 0 PLAINTEXT, 1 SSL, 2 SASL_PLAINTEXT, 3 SASL_SSL. */
+  securityProtocol: number;
+}
+
+export interface TopicSettings {
+  log: LogConfig;
+  minInsyncReplicas: number;
+}
+
+/** What the broker needs from its configuration, already parsed and validated. */
+export interface BrokerSettings {
+  nodeId: number;
+  clusterId: string;
+  /** Client listeners (the controller listener is not served to clients). */
+  listeners: ListenerSettings[];
+  /** What Metadata tells clients to connect to, per listener name. */
+  advertisedListeners: ListenerSettings[];
+  logDirs: string[];
+  rack: string | null;
+  numPartitions: number;
+  defaultReplicationFactor: number;
+  autoCreateTopicsEnable: boolean;
+  deleteTopicEnable: boolean;
+  socketRequestMaxBytes: number;
+  connectionsMaxIdleMs: number;
+  queuedMaxRequests: number;
+  retentionCheckIntervalMs: number;
+  /** Effective settings of a topic given its dynamic overrides; throws on an invalid override. */
+  topicSettings(overrides: ReadonlyMap<string, string>): TopicSettings;
+  /** The error for one topic config in a create or alter request, or null when it is valid. */
+  validateTopicConfig(name: string, value: string | null): string | null;
+  /** The effective configs of a new topic, for CreateTopics v5+ responses. */
+  describeTopicConfigs(overrides: ReadonlyMap<string, string>): CreatableTopicConfigs[];
+}
+
+const SHUTDOWN_GRACE_MS = 5_000;
+const MAX_FETCH_SESSIONS = 1000;
+
+export class Broker {
+  readonly handlers: ReadonlyMap<number, ApiHandler> = handlerTable;
+  readonly fetchSessions: FetchSessionCache;
+  readonly producerIds: ProducerIdManager;
+  readonly replicas: ReplicaManager;
+  readonly controller: QuorumController;
+  image: MetadataImage = EMPTY_IMAGE;
+  private applied: Promise<void> = Promise.resolve();
+  private readonly server: SocketServer;
+  boundListeners: BoundListener[] = [];
+
+  private constructor(
+    readonly config: BrokerSettings,
+    private readonly logs: LogManager,
+    private readonly metadataLog: MetadataLog,
+    readonly log: Logger,
+    clock: Clock,
+  ) {
+    this.fetchSessions = new FetchSessionCache(MAX_FETCH_SESSIONS, () => clock.now());
+    this.replicas = new ReplicaManager(config.nodeId, logs, (topic) => this.topicConfig(topic).log, log);
+    this.controller = new QuorumController(
+      {
+        nodeId: config.nodeId,
+        numPartitions: config.numPartitions,
+        defaultReplicationFactor: config.defaultReplicationFactor,
+        deleteTopicEnable: config.deleteTopicEnable,
+        validateTopicConfig: (name, value) => config.validateTopicConfig(name, value),
+      },
+      metadataLog,
+      EMPTY_IMAGE,
+      (image) => this.publish(image),
+    );
+    this.producerIds = new ProducerIdManager(() => this.controller.allocateProducerIds(-1n));
+    this.server = new SocketServer(
+      this.handlers,
+      { maxRequestBytes: config.socketRequestMaxBytes, maxInFlightRequests: config.queuedMaxRequests, idleTimeoutMs: config.connectionsMaxIdleMs },
+      log,
+    );
+  }
+
+  get nodeId(): number {
+    return this.config.nodeId;
+  }
+
+  get clusterId(): string {
+    return this.config.clusterId;
+  }
+
+  /** Opens the logs, replays the metadata log, registers, and starts listening. */
+  static async start(config: BrokerSettings, log: Logger, clock: Clock): Promise<Broker> {
+    const logs = await LogManager.open(config.logDirs, config.topicSettings(new Map()).log, clock, log);
+    const metadataLog = await MetadataLog.open(logs, config.clusterId, config.nodeId, log);
+    const broker = new Broker(config, logs, metadataLog, log, clock);
+    const replayed = await metadataLog.replayAll();
+    broker.controller.load(replayed.records, replayed.lastOffset);
+    broker.publish(broker.controller.currentImage);
+
+    broker.boundListeners = [];
+    for (const listener of config.listeners) broker.boundListeners.push(await broker.server.listen(listener, broker));
+    const advertised = config.advertisedListeners.map((a) => {
+      const bound = broker.boundListeners.find((b) => b.name === a.name);
+      // An advertised port of 0 (tests binding a random port) means the port actually bound.
+      return { listener: a.name, host: a.host, port: a.port === 0 && bound ? bound.boundPort : a.port, securityProtocol: a.securityProtocol };
+    });
+    await broker.controller.registerBroker(advertised, config.rack, randomBytes(16).toString('base64url'));
+    await broker.awaitMetadataApplied();
+    logs.startRetention(config.retentionCheckIntervalMs);
+    return broker;
+  }
+
+  /** Settings of a topic: the broker's defaults under the topic's dynamic overrides. */
+  topicConfig(topic: string): TopicSettings {
+    return this.config.topicSettings(topicConfigs(this.image, topic));
+  }
+
+  describeTopicConfigsForCreate(topic: string, requested: readonly CreatableTopicConfig[]): CreatableTopicConfigs[] {
+    const overrides = new Map<string, string>();
+    for (const c of requested) if (c.value !== null) overrides.set(c.name, c.value);
+    return this.config.describeTopicConfigs(overrides.size > 0 ? overrides : topicConfigs(this.image, topic));
+  }
+
+  async diskSpace(dir: string): Promise<{ totalBytes: bigint; usableBytes: bigint }> {
+    try {
+      const s = await statfs(dir, { bigint: true });
+      return { totalBytes: s.blocks * s.bsize, usableBytes: s.bavail * s.bsize };
+    } catch {
+      return { totalBytes: -1n, usableBytes: -1n };
+    }
+  }
+
+  /** Resolves once the hosted partitions reflect every image published so far. */
+  awaitMetadataApplied(): Promise<void> {
+    return this.applied;
+  }
+
+  private publish(image: MetadataImage): void {
+    this.image = image;
+    this.applied = this.replicas.applyImage(image);
+  }
+
+  /** Controlled shutdown: stop accepting, let in-flight requests finish, flush and checkpoint. */
+  async shutdown(): Promise<void> {
+    await this.server.shutdown(SHUTDOWN_GRACE_MS);
+    await this.applied;
+    await this.metadataLog.close();
+    const highWatermarks = new Map<string, bigint>();
+    for (const p of this.replicas.allPartitions()) highWatermarks.set(`${p.topic}-${p.partitionId}`, p.highWatermark);
+    await this.logs.close(highWatermarks);
+  }
+}

@@ -1,0 +1,215 @@
+// The broker's view of the cluster: an immutable image replayed from the metadata log.
+// A new image replaces the old one as a whole (Kafka's MetadataImage + MetadataDelta), so a
+// handler that reads `broker.image` once sees one consistent snapshot.
+import type { ConfigRecord } from '../../src/protocol/generated/metadata/config-record.js';
+import type { PartitionChangeRecord } from '../../src/protocol/generated/metadata/partition-change-record.js';
+import type { PartitionRecord } from '../../src/protocol/generated/metadata/partition-record.js';
+import type { RegisterBrokerRecord } from '../../src/protocol/generated/metadata/register-broker-record.js';
+import type { TopicRecord } from '../../src/protocol/generated/metadata/topic-record.js';
+import type { RemoveTopicRecord } from '../../src/protocol/generated/metadata/remove-topic-record.js';
+import type { FeatureLevelRecord } from '../../src/protocol/generated/metadata/feature-level-record.js';
+import type { ProducerIdsRecord } from '../../src/protocol/generated/metadata/producer-ids-record.js';
+
+/** A metadata record with its type (the definitions' apiKey) and version, as the log frames it. */
+export type MetadataRecord =
+  | { type: 'RegisterBroker'; version: number; record: RegisterBrokerRecord }
+  | { type: 'Topic'; version: number; record: TopicRecord }
+  | { type: 'Partition'; version: number; record: PartitionRecord }
+  | { type: 'Config'; version: number; record: ConfigRecord }
+  | { type: 'PartitionChange'; version: number; record: PartitionChangeRecord }
+  | { type: 'RemoveTopic'; version: number; record: RemoveTopicRecord }
+  | { type: 'FeatureLevel'; version: number; record: FeatureLevelRecord }
+  | { type: 'ProducerIds'; version: number; record: ProducerIdsRecord };
+
+export const METADATA_RECORD_TYPES = {
+  RegisterBroker: 0,
+  Topic: 2,
+  Partition: 3,
+  Config: 4,
+  PartitionChange: 5,
+  RemoveTopic: 9,
+  FeatureLevel: 12,
+  ProducerIds: 15,
+} as const satisfies Record<MetadataRecord['type'], number>;
+
+/** ConfigRecord resource types, as in DescribeConfigs. */
+export const ConfigResourceType = { Topic: 2, Broker: 4 } as const;
+
+export interface PartitionImage {
+  readonly partitionId: number;
+  readonly replicas: readonly number[];
+  readonly isr: readonly number[];
+  readonly leader: number;
+  readonly leaderEpoch: number;
+  readonly partitionEpoch: number;
+}
+
+export interface TopicImage {
+  readonly name: string;
+  readonly topicId: string;
+  readonly partitions: ReadonlyMap<number, PartitionImage>;
+}
+
+export interface BrokerEndpointImage {
+  readonly listener: string;
+  readonly host: string;
+  readonly port: number;
+  readonly securityProtocol: number;
+}
+
+export interface BrokerImage {
+  readonly id: number;
+  readonly epoch: bigint;
+  readonly incarnationId: string;
+  readonly endpoints: readonly BrokerEndpointImage[];
+  readonly rack: string | null;
+  readonly fenced: boolean;
+}
+
+export interface MetadataImage {
+  /** Offset of the last record replayed into this image, -1 before any. */
+  readonly offset: bigint;
+  readonly brokers: ReadonlyMap<number, BrokerImage>;
+  readonly topicsByName: ReadonlyMap<string, TopicImage>;
+  readonly topicsById: ReadonlyMap<string, TopicImage>;
+  /** Dynamic configs by resource, e.g. `2:my-topic` → { 'retention.ms': '1000' }. */
+  readonly configs: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  readonly features: ReadonlyMap<string, number>;
+  readonly nextProducerId: bigint;
+}
+
+export const EMPTY_IMAGE: MetadataImage = {
+  offset: -1n,
+  brokers: new Map(),
+  topicsByName: new Map(),
+  topicsById: new Map(),
+  configs: new Map(),
+  features: new Map(),
+  nextProducerId: 0n,
+};
+
+export function configKey(resourceType: number, resourceName: string): string {
+  return `${resourceType}:${resourceName}`;
+}
+
+const NO_CONFIGS: ReadonlyMap<string, string> = new Map();
+
+/** A topic's dynamic configs; the same map object until they change, so callers may cache by it. */
+export function topicConfigs(image: MetadataImage, topic: string): ReadonlyMap<string, string> {
+  return image.configs.get(configKey(ConfigResourceType.Topic, topic)) ?? NO_CONFIGS;
+}
+
+/** Applies records to an image, returning a new image; the old one is left untouched. */
+export function replay(image: MetadataImage, records: readonly MetadataRecord[], lastOffset: bigint): MetadataImage {
+  let brokers: Map<number, BrokerImage> | null = null;
+  let byName: Map<string, TopicImage> | null = null;
+  let byId: Map<string, TopicImage> | null = null;
+  let configs: Map<string, ReadonlyMap<string, string>> | null = null;
+  let features: Map<string, number> | null = null;
+  let nextProducerId = image.nextProducerId;
+
+  const topics = (): [Map<string, TopicImage>, Map<string, TopicImage>] => {
+    byName ??= new Map(image.topicsByName);
+    byId ??= new Map(image.topicsById);
+    return [byName, byId];
+  };
+  const putTopic = (topic: TopicImage): void => {
+    const [names, ids] = topics();
+    names.set(topic.name, topic);
+    ids.set(topic.topicId, topic);
+  };
+  const topicById = (id: string): TopicImage | undefined => (byId ?? image.topicsById).get(id);
+
+  for (const r of records) {
+    switch (r.type) {
+      case 'RegisterBroker': {
+        brokers ??= new Map(image.brokers);
+        const b = r.record;
+        brokers.set(b.brokerId, {
+          id: b.brokerId,
+          epoch: b.brokerEpoch,
+          incarnationId: b.incarnationId,
+          endpoints: b.endPoints.map((e) => ({ listener: e.name, host: e.host, port: e.port, securityProtocol: e.securityProtocol })),
+          rack: b.rack,
+          fenced: b.fenced,
+        });
+        break;
+      }
+      case 'Topic':
+        putTopic({ name: r.record.name, topicId: r.record.topicId, partitions: new Map() });
+        break;
+      case 'Partition': {
+        const topic = topicById(r.record.topicId);
+        if (!topic) break;
+        const p = r.record;
+        const partitions = new Map(topic.partitions);
+        partitions.set(p.partitionId, {
+          partitionId: p.partitionId,
+          replicas: p.replicas,
+          isr: p.isr,
+          leader: p.leader,
+          leaderEpoch: p.leaderEpoch,
+          partitionEpoch: p.partitionEpoch,
+        });
+        putTopic({ ...topic, partitions });
+        break;
+      }
+      case 'PartitionChange': {
+        const topic = topicById(r.record.topicId);
+        const current = topic?.partitions.get(r.record.partitionId);
+        if (!topic || !current) break;
+        const c = r.record;
+        // leader -2 means unchanged; a leader change bumps the leader epoch, any change the partition epoch.
+        const leaderChanged = c.leader !== -2 && c.leader !== current.leader;
+        const partitions = new Map(topic.partitions);
+        partitions.set(c.partitionId, {
+          ...current,
+          isr: c.isr ?? current.isr,
+          replicas: c.replicas ?? current.replicas,
+          leader: c.leader === -2 ? current.leader : c.leader,
+          leaderEpoch: leaderChanged ? current.leaderEpoch + 1 : current.leaderEpoch,
+          partitionEpoch: current.partitionEpoch + 1,
+        });
+        putTopic({ ...topic, partitions });
+        break;
+      }
+      case 'RemoveTopic': {
+        const topic = topicById(r.record.topicId);
+        if (!topic) break;
+        const [names, ids] = topics();
+        names.delete(topic.name);
+        ids.delete(topic.topicId);
+        configs ??= new Map(image.configs);
+        configs.delete(configKey(ConfigResourceType.Topic, topic.name));
+        break;
+      }
+      case 'Config': {
+        configs ??= new Map(image.configs);
+        const key = configKey(r.record.resourceType, r.record.resourceName);
+        const entries = new Map(configs.get(key) ?? []);
+        if (r.record.value === null) entries.delete(r.record.name);
+        else entries.set(r.record.name, r.record.value);
+        if (entries.size === 0) configs.delete(key);
+        else configs.set(key, entries);
+        break;
+      }
+      case 'FeatureLevel':
+        features ??= new Map(image.features);
+        features.set(r.record.name, r.record.featureLevel);
+        break;
+      case 'ProducerIds':
+        nextProducerId = r.record.nextProducerId;
+        break;
+    }
+  }
+
+  return {
+    offset: lastOffset,
+    brokers: brokers ?? image.brokers,
+    topicsByName: byName ?? image.topicsByName,
+    topicsById: byId ?? image.topicsById,
+    configs: configs ?? image.configs,
+    features: features ?? image.features,
+    nextProducerId,
+  };
+}

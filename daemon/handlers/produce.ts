@@ -1,0 +1,53 @@
+// Produce v3-11 (magic 2 record batches only, so v0-2 are not offered). acks 0, 1 and -1; with
+// one broker holding every replica, acks=-1 completes as soon as the leader has appended.
+// Transactional produce arrives with the transaction coordinator.
+import { ProduceRequest } from '../../src/protocol/generated/clients/produce-request.js';
+import { ProduceResponse, type PartitionProduceResponse } from '../../src/protocol/generated/clients/produce-response.js';
+import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { defineHandler } from './types.js';
+
+export const produce = defineHandler({
+  apiKey: ApiKey.Produce,
+  minVersion: 3,
+  maxVersion: 11,
+  request: ProduceRequest,
+  response: ProduceResponse,
+  async handle(ctx, request) {
+    const { broker } = ctx;
+    const validAcks = request.acks === 0 || request.acks === 1 || request.acks === -1;
+    const responses = await Promise.all(
+      request.topicData.map(async (topic) => ({
+        name: topic.name,
+        partitionResponses: await Promise.all(
+          topic.partitionData.map(async (p): Promise<PartitionProduceResponse> => {
+            const response: PartitionProduceResponse = {
+              index: p.index,
+              errorCode: ErrorCode.NONE,
+              baseOffset: -1n,
+              logAppendTimeMs: -1n,
+              logStartOffset: -1n,
+              recordErrors: [],
+              errorMessage: null,
+              currentLeader: { leaderId: -1, leaderEpoch: -1 },
+            };
+            if (!validAcks) return { ...response, errorCode: ErrorCode.INVALID_REQUIRED_ACKS };
+            if (p.records === null || p.records.length === 0) return { ...response, errorCode: ErrorCode.CORRUPT_MESSAGE };
+            const minInsync = broker.topicConfig(topic.name).minInsyncReplicas;
+            const result = await broker.replicas.appendToLeader(topic.name, p.index, p.records, request.acks, minInsync);
+            return {
+              ...response,
+              errorCode: result.errorCode,
+              errorMessage: result.errorMessage,
+              baseOffset: result.baseOffset,
+              logAppendTimeMs: result.logAppendTime,
+              logStartOffset: result.logStartOffset,
+            };
+          }),
+        ),
+      })),
+    );
+    if (request.acks === 0) return null;
+    return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
+  },
+});

@@ -1,0 +1,26 @@
+// The shape of one API handler, and what a handler may see of the request it serves.
+import type { MessageCodec } from '../../src/protocol/codec.js';
+import type { RequestHeader } from '../../src/protocol/generated/clients/request-header.js';
+import type { Broker } from '../broker.js';
+
+export interface RequestContext {
+  readonly header: RequestHeader;
+  readonly apiVersion: number;
+  readonly listenerName: string;
+  readonly clientAddress: string;
+  readonly broker: Broker;
+}
+
+/** A handler answers null when the protocol sends no response (Produce with acks=0). */
+export interface ApiHandler<Req = unknown, Res = unknown> {
+  readonly apiKey: number;
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  readonly request: MessageCodec<Req>;
+  readonly response: MessageCodec<Res>;
+  handle(ctx: RequestContext, request: Req): Promise<Res | null> | Res | null;
+}
+
+export function defineHandler<Req, Res>(handler: ApiHandler<Req, Res>): ApiHandler {
+  return handler as unknown as ApiHandler;
+}

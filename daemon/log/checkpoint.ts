@@ -1,0 +1,93 @@
+// Kafka's checkpoint text files: a version line (0), a count line, then one entry per line.
+// recovery-point-offset-checkpoint, log-start-offset-checkpoint, replication-offset-checkpoint
+// and cleaner-offset-checkpoint hold `topic partition offset`; leader-epoch-checkpoint holds
+// `epoch startOffset`. Written to a temporary file, fsynced, then renamed over the old one, so a
+// crash leaves either the old file or the new one.
+import { constants, open, readFile, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { io, isNotFound } from './errors.js';
+
+const VERSION = 0;
+
+export class CorruptCheckpointError extends Error {
+  constructor(path: string, reason: string) {
+    super(`malformed checkpoint file ${path}: ${reason}`);
+    this.name = 'CorruptCheckpointError';
+  }
+}
+
+export async function writeCheckpointFile(path: string, lines: readonly string[]): Promise<void> {
+  const text = `${VERSION}\n${lines.length}\n${lines.map((l) => `${l}\n`).join('')}`;
+  const tmp = `${path}.tmp`;
+  await io(`writing ${path}`, async () => {
+    const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+    await syncDir(dirname(path));
+  });
+}
+
+/** fsyncs a directory so a rename in it survives a crash; some platforms refuse, which is harmless. */
+export async function syncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, constants.O_RDONLY);
+    await handle.sync();
+  } catch {
+    // Directories cannot be opened or synced everywhere (Windows); the rename still happened.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** The entry lines, split on whitespace; null when the file does not exist. */
+export async function readCheckpointFile(path: string, fieldsPerLine: number): Promise<string[][] | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+  const lines = text.split('\n');
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  if (lines.length < 2) throw new CorruptCheckpointError(path, 'no version and count lines');
+  if (Number(lines[0].trim()) !== VERSION) throw new CorruptCheckpointError(path, `unknown version ${lines[0]}`);
+  const count = Number(lines[1].trim());
+  if (!Number.isInteger(count) || count < 0 || count !== lines.length - 2) {
+    throw new CorruptCheckpointError(path, `count ${lines[1]} does not match ${lines.length - 2} entries`);
+  }
+  return lines.slice(2).map((line, i) => {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length !== fieldsPerLine) throw new CorruptCheckpointError(path, `entry ${i} has ${fields.length} fields`);
+    return fields;
+  });
+}
+
+/** `topic-partition` -> offset, as the offset checkpoints hold them. */
+export type OffsetCheckpoint = Map<string, bigint>;
+
+export function topicPartitionKey(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
+
+export async function readOffsetCheckpoint(path: string): Promise<OffsetCheckpoint> {
+  const out: OffsetCheckpoint = new Map();
+  const entries = await readCheckpointFile(path, 3);
+  for (const [topic, partition, offset] of entries ?? []) {
+    if (!/^\d+$/.test(partition) || !/^-?\d+$/.test(offset)) throw new CorruptCheckpointError(path, `bad entry ${topic} ${partition} ${offset}`);
+    out.set(topicPartitionKey(topic, Number(partition)), BigInt(offset));
+  }
+  return out;
+}
+
+export async function writeOffsetCheckpoint(path: string, offsets: Iterable<{ topic: string; partition: number; offset: bigint }>): Promise<void> {
+  const lines: string[] = [];
+  for (const { topic, partition, offset } of offsets) lines.push(`${topic} ${partition} ${offset}`);
+  await writeCheckpointFile(path, lines);
+}

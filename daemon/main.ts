@@ -1,0 +1,80 @@
+// The broker process: read the configuration, format empty log dirs, start, and shut down
+// cleanly on SIGTERM or SIGINT.
+import { readFile } from 'node:fs/promises';
+import { embeddedDefaultProperties, resolveBrokerConfig, type BrokerConfig, type Listener } from '../src/config/broker-configs.js';
+import { parseOverride, parseProperties } from '../src/config/properties.js';
+import { Broker, type BrokerSettings, type ListenerSettings } from './broker.js';
+import { systemClock } from './log/clock.js';
+import { createLogger, type Logger } from './logger.js';
+import { ensureFormatted } from './storage.js';
+import { topicSettingsFor } from './topic-settings.js';
+
+const SECURITY_PROTOCOL_IDS = { PLAINTEXT: 0, SSL: 1, SASL_PLAINTEXT: 2, SASL_SSL: 3 } as const;
+
+export interface BrokerStartOptions {
+  /** A server.properties file; without one the embedded single-node default is used. */
+  propertiesFile?: string;
+  /** `key=value` strings that take precedence over the file. */
+  overrides: readonly string[];
+}
+
+/** Reads the properties file (or the embedded default) and applies the overrides. */
+export async function loadBrokerProperties(options: BrokerStartOptions): Promise<Map<string, string>> {
+  const props = options.propertiesFile === undefined ? embeddedDefaultProperties() : parseProperties(await readFile(options.propertiesFile, 'utf8'));
+  for (const override of options.overrides) {
+    const [key, value] = parseOverride(override);
+    props.set(key, value);
+  }
+  return props;
+}
+
+function listenerSettings(l: Listener): ListenerSettings {
+  return { name: l.name, host: l.host, port: l.port, securityProtocol: SECURITY_PROTOCOL_IDS[l.securityProtocol] };
+}
+
+export function brokerSettings(config: BrokerConfig, clusterId: string): BrokerSettings {
+  const controllerNames = new Set(config.controllerListenerNames);
+  const topics = topicSettingsFor(config);
+  return {
+    nodeId: config.nodeId,
+    clusterId,
+    listeners: config.listeners.filter((l) => !controllerNames.has(l.name)).map(listenerSettings),
+    advertisedListeners: config.advertisedListeners.map(listenerSettings),
+    logDirs: [...config.logDirs],
+    rack: config.brokerRack,
+    numPartitions: config.numPartitions,
+    defaultReplicationFactor: config.defaultReplicationFactor,
+    autoCreateTopicsEnable: config.autoCreateTopicsEnable,
+    deleteTopicEnable: config.deleteTopicEnable,
+    socketRequestMaxBytes: config.socketRequestMaxBytes,
+    connectionsMaxIdleMs: config.connectionsMaxIdleMs,
+    queuedMaxRequests: config.queuedMaxRequests,
+    retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+    ...topics,
+  };
+}
+
+export interface RunningBrokerProcess {
+  broker: Broker;
+  readyLine: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a broker in this process. The caller prints the ready line and wires the signals. */
+export async function startBrokerProcess(options: BrokerStartOptions, log: Logger = createLogger()): Promise<RunningBrokerProcess> {
+  const { config, warnings } = resolveBrokerConfig(await loadBrokerProperties(options));
+  for (const w of warnings) log.warn(w);
+  const { clusterId, formatted } = await ensureFormatted(config.logDirs, config.nodeId);
+  for (const dir of formatted) log.info(`formatted ${dir} for cluster ${clusterId}, node ${config.nodeId}`);
+  const broker = await Broker.start(brokerSettings(config, clusterId), log, systemClock);
+  const first = broker.boundListeners[0];
+  const advertised = config.advertisedListeners.find((l) => l.name === first?.name);
+  const host = advertised?.host || first?.host || 'localhost';
+  const readyLine = `tk broker ${config.nodeId} ready on ${first?.name ?? 'PLAINTEXT'}://${host}:${first?.boundPort ?? 0}`;
+  let stopping: Promise<void> | null = null;
+  return {
+    broker,
+    readyLine,
+    stop: () => (stopping ??= broker.shutdown()),
+  };
+}

@@ -1,0 +1,208 @@
+// One client connection: size-prefixed frames in, responses out in request order.
+// A frame that cannot be parsed closes this connection only; nothing a client sends reaches
+// past it as an exception.
+import type { Socket } from 'node:net';
+import { headerVersions } from '../../src/protocol/api-keys.js';
+import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { RequestHeader } from '../../src/protocol/generated/clients/request-header.js';
+import { ResponseHeader } from '../../src/protocol/generated/clients/response-header.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { DecodeError, Reader, Writer } from '../../src/protocol/primitives.js';
+import type { Broker } from '../broker.js';
+import type { ApiHandler, RequestContext } from '../handlers/types.js';
+import type { Logger } from '../logger.js';
+import { apiVersionsResponseFor } from '../handlers/api-versions.js';
+
+export interface ConnectionLimits {
+  maxRequestBytes: number;
+  maxInFlightRequests: number;
+  idleTimeoutMs: number;
+}
+
+interface PendingResponse {
+  /** Undefined while the handler runs; null when the API sends no response. */
+  bytes: Buffer | null | undefined;
+}
+
+export class KafkaConnection {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private readonly pending: PendingResponse[] = [];
+  private readingPaused = false;
+  private closed = false;
+  readonly remote: string;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly listenerName: string,
+    private readonly handlers: ReadonlyMap<number, ApiHandler>,
+    private readonly broker: Broker,
+    private readonly limits: ConnectionLimits,
+    private readonly log: Logger,
+  ) {
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.setNoDelay(true);
+    socket.setTimeout(limits.idleTimeoutMs, () => {
+      if (this.pending.length === 0) this.close('idle for longer than connections.max.idle.ms');
+    });
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('drain', () => this.updateReading());
+    socket.on('error', (err) => this.log.debug(`connection ${this.remote}: ${err.message}`));
+    socket.on('close', () => (this.closed = true));
+  }
+
+  get inFlight(): number {
+    return this.pending.length;
+  }
+
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.log.info(`closing connection from ${this.remote}: ${reason}`);
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (!this.closed && this.buffered >= 4) {
+      const size = this.peekSize();
+      if (size < 0 || size > this.limits.maxRequestBytes) {
+        this.close(`request size ${size} is outside 0..${this.limits.maxRequestBytes} (socket.request.max.bytes)`);
+        return;
+      }
+      if (this.buffered < 4 + size) break;
+      this.dispatch(this.take(4 + size).subarray(4));
+    }
+    this.updateReading();
+  }
+
+  private peekSize(): number {
+    if (this.chunks[0].length < 4) this.chunks = [Buffer.concat(this.chunks)];
+    return this.chunks[0].readInt32BE(0);
+  }
+
+  private take(n: number): Buffer {
+    const first = this.chunks[0];
+    let out: Buffer;
+    if (first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+    } else {
+      const all = Buffer.concat(this.chunks);
+      out = all.subarray(0, n);
+      this.chunks = all.length > n ? [all.subarray(n)] : [];
+    }
+    this.buffered -= n;
+    return out;
+  }
+
+  private dispatch(frame: Buffer): void {
+    if (frame.length < 8) {
+      this.close(`request of ${frame.length} bytes is too short for a header`);
+      return;
+    }
+    const apiKey = frame.readInt16BE(0);
+    const apiVersion = frame.readInt16BE(2);
+    const handler = this.handlers.get(apiKey);
+    if (!handler) {
+      this.close(`unknown API key ${apiKey}`);
+      return;
+    }
+    const versions = headerVersions(apiKey, apiVersion, handler.request.firstFlexibleVersion);
+    const r = new Reader(frame);
+    let header: RequestHeader;
+    try {
+      header = RequestHeader.decode(r, versions.request);
+    } catch (err) {
+      this.close(`malformed request header: ${(err as Error).message}`);
+      return;
+    }
+    const slot: PendingResponse = { bytes: undefined };
+    this.pending.push(slot);
+
+    if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
+      if (apiKey === ApiKey.ApiVersions) {
+        // KIP-511: answer a version we do not speak with v0 and our ranges, so the client can pick one.
+        const response = apiVersionsResponseFor(this.broker, ErrorCode.UNSUPPORTED_VERSION);
+        this.complete(slot, handler, header.correlationId, 0, 0, response);
+      } else {
+        this.close(`unsupported version ${apiVersion} of API ${apiKey}`);
+      }
+      return;
+    }
+
+    let request: unknown;
+    try {
+      request = handler.request.decode(r, apiVersion);
+    } catch (err) {
+      if (!(err instanceof DecodeError)) this.log.error(`decoding API ${apiKey} v${apiVersion} from ${this.remote}`, err);
+      this.close(`malformed API ${apiKey} v${apiVersion} request: ${(err as Error).message}`);
+      return;
+    }
+    const ctx: RequestContext = { header, apiVersion, listenerName: this.listenerName, clientAddress: this.remote, broker: this.broker };
+    let result: ReturnType<ApiHandler['handle']>;
+    try {
+      result = handler.handle(ctx, request);
+    } catch (err) {
+      this.fail(apiKey, apiVersion, err);
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (response) => this.complete(slot, handler, header.correlationId, apiVersion, versions.response, response),
+        (err) => this.fail(apiKey, apiVersion, err),
+      );
+    } else {
+      this.complete(slot, handler, header.correlationId, apiVersion, versions.response, result);
+    }
+  }
+
+  /** A handler that throws has a bug: the client gets a closed connection, the log gets the stack. */
+  private fail(apiKey: number, apiVersion: number, err: unknown): void {
+    this.log.error(`handling API ${apiKey} v${apiVersion} from ${this.remote}`, err);
+    this.close('internal error while handling a request');
+  }
+
+  private complete(slot: PendingResponse, handler: ApiHandler, correlationId: number, apiVersion: number, headerVersion: number, response: unknown): void {
+    if (this.closed) return;
+    if (response === null) {
+      slot.bytes = null;
+    } else {
+      try {
+        const w = new Writer(256);
+        const sizeAt = w.reserve(4);
+        ResponseHeader.encode(w, { correlationId }, headerVersion);
+        handler.response.encode(w, response, apiVersion);
+        w.patchInt32(sizeAt, w.offset - 4);
+        slot.bytes = w.finish();
+      } catch (err) {
+        this.fail(handler.apiKey, apiVersion, err);
+        return;
+      }
+    }
+    this.flush();
+  }
+
+  private flush(): void {
+    while (this.pending.length > 0 && this.pending[0].bytes !== undefined) {
+      const { bytes } = this.pending.shift()!;
+      if (bytes) this.socket.write(bytes);
+    }
+    this.updateReading();
+  }
+
+  /** Back-pressure: stop reading while too many requests wait or the socket's write buffer is full. */
+  private updateReading(): void {
+    if (this.closed) return;
+    const busy = this.pending.length >= this.limits.maxInFlightRequests || this.socket.writableNeedDrain;
+    if (busy && !this.readingPaused) {
+      this.socket.pause();
+      this.readingPaused = true;
+    } else if (!busy && this.readingPaused) {
+      this.readingPaused = false;
+      this.socket.resume();
+    }
+  }
+}

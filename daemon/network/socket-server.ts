@@ -1,0 +1,66 @@
+// Listeners: one TCP server per configured listener, each connection a KafkaConnection.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Broker } from '../broker.js';
+import type { ApiHandler } from '../handlers/types.js';
+import type { Logger } from '../logger.js';
+import { KafkaConnection, type ConnectionLimits } from './connection.js';
+
+export interface ListenerSpec {
+  name: string;
+  host: string;
+  port: number;
+}
+
+export interface BoundListener extends ListenerSpec {
+  /** The port actually bound: differs from the spec when it asked for port 0. */
+  boundPort: number;
+}
+
+export class SocketServer {
+  private readonly servers: Server[] = [];
+  private readonly connections = new Set<KafkaConnection>();
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    private readonly handlers: ReadonlyMap<number, ApiHandler>,
+    private readonly limits: ConnectionLimits,
+    private readonly log: Logger,
+  ) {}
+
+  async listen(listener: ListenerSpec, broker: Broker): Promise<BoundListener> {
+    const server = createServer((socket) => {
+      this.sockets.add(socket);
+      const connection = new KafkaConnection(socket, listener.name, this.handlers, broker, this.limits, this.log);
+      this.connections.add(connection);
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        this.connections.delete(connection);
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      // An empty host binds every interface, as in Kafka's `PLAINTEXT://:9092`.
+      server.listen({ host: listener.host === '' ? undefined : listener.host, port: listener.port }, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.log.error(`listener ${listener.name}`, err));
+    this.servers.push(server);
+    const address = server.address();
+    const boundPort = typeof address === 'object' && address !== null ? address.port : listener.port;
+    return { ...listener, boundPort };
+  }
+
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes what is left. */
+  async shutdown(graceMs: number): Promise<void> {
+    // close() stops accepting at once; its callback waits until every connection has ended.
+    const closed = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    const deadline = Date.now() + graceMs;
+    while ([...this.connections].some((c) => c.inFlight > 0) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (const socket of this.sockets) socket.destroy();
+    await Promise.all(closed);
+  }
+}

@@ -1,0 +1,28 @@
+// What every tk command shares: --debug, and errors as one line on stderr with a non-zero exit.
+import { Command, Flags } from '@oclif/core';
+
+/** An error whose message is already the one line a user should read. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}
+
+export abstract class TkCommand extends Command {
+  static override baseFlags = {
+    debug: Flags.boolean({ description: 'Show stack traces of errors.', default: false, helpGroup: 'GLOBAL' }),
+  };
+
+  protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
+    // oclif's own parse errors (bad flags) keep their usage text and exit code.
+    if (err.oclif !== undefined) return super.catch(err);
+    const debug = this.argv.includes('--debug');
+    process.stderr.write(debug ? `${err.stack ?? err.message}\n` : `Error: ${err.message}\n`);
+    process.exitCode = err.exitCode ?? 1;
+    return undefined;
+  }
+}

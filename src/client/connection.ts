@@ -1,0 +1,221 @@
+// One connection to one broker: requests out with a correlation id, responses matched back.
+// Used by the commands, by tests, and by the daemon when brokers talk to each other.
+import { connect as connectTcp, type Socket } from 'node:net';
+import { headerVersions } from '../protocol/api-keys.js';
+import type { MessageCodec } from '../protocol/codec.js';
+import { ApiKey } from '../protocol/generated/apis.js';
+import { ApiVersionsRequest } from '../protocol/generated/clients/api-versions-request.js';
+import { ApiVersionsResponse } from '../protocol/generated/clients/api-versions-response.js';
+import { RequestHeader } from '../protocol/generated/clients/request-header.js';
+import { ResponseHeader } from '../protocol/generated/clients/response-header.js';
+import { ErrorCode, KafkaProtocolError } from '../protocol/errors.js';
+import { Reader, Writer } from '../protocol/primitives.js';
+
+export interface Api<Req, Res> {
+  apiKey: number;
+  request: MessageCodec<Req>;
+  response: MessageCodec<Res>;
+}
+
+export function api<Req, Res>(request: MessageCodec<Req>, response: MessageCodec<Res>): Api<Req, Res> {
+  return { apiKey: request.apiKey!, request, response };
+}
+
+export interface ConnectionOptions {
+  clientId?: string;
+  /** How long a connection attempt or a request may take. */
+  requestTimeoutMs?: number;
+  /** Upper bound on a response frame, so a confused peer cannot make us allocate without limit. */
+  maxResponseBytes?: number;
+}
+
+/** The connection failed or was closed: the broker is unreachable, not wrong. */
+export class ConnectionError extends Error {
+  constructor(
+    message: string,
+    readonly address: string,
+  ) {
+    super(message);
+    this.name = 'ConnectionError';
+  }
+}
+
+interface InFlight {
+  apiKey: number;
+  decode(body: Reader): unknown;
+  resolve(value: unknown): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 512 * 1024 * 1024;
+
+export class BrokerConnection {
+  private nextCorrelationId = 1;
+  private readonly inFlight = new Map<number, InFlight>();
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private closedError: Error | null = null;
+  /** The broker's version range per API key, from ApiVersions. */
+  readonly versions = new Map<number, { min: number; max: number }>();
+
+  private constructor(
+    private readonly socket: Socket,
+    readonly address: string,
+    private readonly options: Required<ConnectionOptions>,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk) => this.onData(chunk));
+    socket.on('error', (err) => this.shutdown(new ConnectionError(`connection to ${address} failed: ${err.message}`, address)));
+    socket.on('close', () => this.shutdown(new ConnectionError(`connection to ${address} was closed by the broker`, address)));
+  }
+
+  /** Connects and negotiates API versions. */
+  static async connect(host: string, port: number, options: ConnectionOptions = {}): Promise<BrokerConnection> {
+    const opts: Required<ConnectionOptions> = {
+      clientId: options.clientId ?? 'tk',
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    };
+    const address = `${host}:${port}`;
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const s = connectTcp({ host, port });
+      const timer = setTimeout(() => {
+        s.destroy();
+        reject(new ConnectionError(`timed out connecting to ${address}`, address));
+      }, opts.requestTimeoutMs);
+      s.once('connect', () => {
+        clearTimeout(timer);
+        resolve(s);
+      });
+      s.once('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        const reason = err.code === 'ECONNREFUSED' ? 'connection refused' : err.message;
+        reject(new ConnectionError(`cannot connect to ${address}: ${reason}`, address));
+      });
+    });
+    const connection = new BrokerConnection(socket, address, opts);
+    try {
+      await connection.negotiateVersions();
+    } catch (err) {
+      connection.close();
+      throw err;
+    }
+    return connection;
+  }
+
+  private async negotiateVersions(): Promise<void> {
+    const apiVersions = api(ApiVersionsRequest, ApiVersionsResponse);
+    const ours = ApiVersionsRequest.validVersions.max;
+    let response = await this.send(apiVersions, ours, { clientSoftwareName: 'tk', clientSoftwareVersion: '0.1.0' });
+    if (response.errorCode === ErrorCode.UNSUPPORTED_VERSION) {
+      // The broker answered with v0 and its own range: retry at the highest version both speak.
+      const range = response.apiKeys.find((k) => k.apiKey === ApiKey.ApiVersions);
+      response = await this.send(apiVersions, Math.min(ours, range?.maxVersion ?? 0), { clientSoftwareName: 'tk', clientSoftwareVersion: '0.1.0' });
+    }
+    if (response.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(response.errorCode, 'ApiVersions failed');
+    for (const k of response.apiKeys) this.versions.set(k.apiKey, { min: k.minVersion, max: k.maxVersion });
+  }
+
+  /** The highest version of an API that both sides speak, or null when there is none. */
+  usableVersion(codec: MessageCodec<unknown>, max = codec.validVersions.max): number | null {
+    const broker = this.versions.get(codec.apiKey!);
+    if (!broker) return null;
+    const version = Math.min(broker.max, max);
+    return version >= Math.max(broker.min, codec.validVersions.min) ? version : null;
+  }
+
+  send<Req, Res>(target: Api<Req, Res>, version: number, request: Req): Promise<Res> {
+    return this.write(target, version, request, true) as Promise<Res>;
+  }
+
+  /** For requests that get no response (Produce with acks=0): resolves once written. */
+  sendWithoutResponse<Req>(target: Api<Req, unknown>, version: number, request: Req): Promise<void> {
+    return this.write(target, version, request, false) as Promise<void>;
+  }
+
+  private write<Req, Res>(target: Api<Req, Res>, version: number, request: Req, expectResponse: boolean): Promise<Res | void> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    const correlationId = this.nextCorrelationId++ & 0x7fffffff;
+    const header = headerVersions(target.apiKey, version, target.request.firstFlexibleVersion);
+    const w = new Writer(128);
+    const sizeAt = w.reserve(4);
+    RequestHeader.encode(w, { requestApiKey: target.apiKey, requestApiVersion: version, correlationId, clientId: this.options.clientId }, header.request);
+    target.request.encode(w, request, version);
+    w.patchInt32(sizeAt, w.offset - 4);
+    const frame = w.finish();
+    if (!expectResponse) {
+      return new Promise<void>((resolve, reject) => this.socket.write(frame, (err) => (err ? reject(err) : resolve())));
+    }
+    return new Promise<Res>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.inFlight.delete(correlationId);
+        reject(new ConnectionError(`request ${target.request.name} v${version} to ${this.address} timed out after ${this.options.requestTimeoutMs} ms`, this.address));
+      }, this.options.requestTimeoutMs);
+      this.inFlight.set(correlationId, {
+        apiKey: target.apiKey,
+        decode: (body) => {
+          ResponseHeader.decode(body, header.response);
+          return target.response.decode(body, version);
+        },
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        timer,
+      });
+      this.socket.write(frame);
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (this.buffered >= 4) {
+      if (this.chunks[0].length < 4) this.chunks = [Buffer.concat(this.chunks)];
+      const size = this.chunks[0].readInt32BE(0);
+      if (size < 4 || size > this.options.maxResponseBytes) {
+        this.shutdown(new ConnectionError(`broker ${this.address} sent a response frame of ${size} bytes`, this.address));
+        this.socket.destroy();
+        return;
+      }
+      if (this.buffered < 4 + size) return;
+      const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+      const frame = all.subarray(4, 4 + size);
+      this.chunks = all.length > 4 + size ? [all.subarray(4 + size)] : [];
+      this.buffered -= 4 + size;
+      this.onFrame(frame);
+    }
+  }
+
+  private onFrame(frame: Buffer): void {
+    const correlationId = frame.readInt32BE(0);
+    const pending = this.inFlight.get(correlationId);
+    if (!pending) return; // a response to a request that already timed out
+    this.inFlight.delete(correlationId);
+    clearTimeout(pending.timer);
+    try {
+      pending.resolve(pending.decode(new Reader(frame)));
+    } catch (err) {
+      pending.reject(err as Error);
+    }
+  }
+
+  private shutdown(err: Error): void {
+    if (this.closedError) return;
+    this.closedError = err;
+    for (const pending of this.inFlight.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(err);
+    }
+    this.inFlight.clear();
+  }
+
+  get isClosed(): boolean {
+    return this.closedError !== null;
+  }
+
+  close(): void {
+    this.shutdown(new ConnectionError(`connection to ${this.address} is closed`, this.address));
+    this.socket.destroy();
+  }
+}
