@@ -1,11 +1,10 @@
 // Kafka's checkpoint text files: a version line (0), a count line, then one entry per line.
 // recovery-point-offset-checkpoint, log-start-offset-checkpoint, replication-offset-checkpoint
 // and cleaner-offset-checkpoint hold `topic partition offset`; leader-epoch-checkpoint holds
-// `epoch startOffset`. Written to a temporary file, fsynced, then renamed over the old one, so a
-// crash leaves either the old file or the new one.
-import { constants, open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { io, isNotFound } from './errors.js';
+// `epoch startOffset`. Replaced durably (durable-file.ts): a crash leaves the old file or the new.
+import { readFile } from 'node:fs/promises';
+import { writeFileDurably } from './durable-file.js';
+import { isNotFound } from './errors.js';
 
 const VERSION = 0;
 
@@ -17,32 +16,7 @@ export class CorruptCheckpointError extends Error {
 }
 
 export async function writeCheckpointFile(path: string, lines: readonly string[]): Promise<void> {
-  const text = `${VERSION}\n${lines.length}\n${lines.map((l) => `${l}\n`).join('')}`;
-  const tmp = `${path}.tmp`;
-  await io(`writing ${path}`, async () => {
-    const handle = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o644);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, path);
-    await syncDir(dirname(path));
-  });
-}
-
-/** fsyncs a directory so a rename in it survives a crash; some platforms refuse, which is harmless. */
-export async function syncDir(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, constants.O_RDONLY);
-    await handle.sync();
-  } catch {
-    // Directories cannot be opened or synced everywhere (Windows); the rename still happened.
-  } finally {
-    await handle?.close();
-  }
+  await writeFileDurably(path, `${VERSION}\n${lines.length}\n${lines.map((l) => `${l}\n`).join('')}`);
 }
 
 /** The entry lines, split on whitespace; null when the file does not exist. */

@@ -20,7 +20,8 @@ import { TimestampType, buildBatch, deleteHorizonMs, lastOffset, records as reco
 import { io } from './errors.js';
 import { CLEANED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, SWAP_SUFFIX, TIME_INDEX_SUFFIX, segmentFile } from './files.js';
 import type { LogConfig } from './log-config.js';
-import { segmentSettings, type PartitionLog } from './partition-log.js';
+import { segmentSettings } from './log-reads.js';
+import type { PartitionLog } from './partition-log.js';
 import { LogSegment } from './segment.js';
 import type { Clock } from './clock.js';
 
@@ -65,12 +66,20 @@ export function needsCleaning(log: PartitionLog, state: CleanerState, now: numbe
 }
 
 /** Compacts the cleanable segments of `log`; null when there were none. */
-export async function cleanLog(log: PartitionLog, state: CleanerState, now: number, clock: Clock = { now: () => now }): Promise<CleanResult | null> {
+export async function cleanLog(log: PartitionLog, state: CleanerState, now: number): Promise<CleanResult | null> {
   const cleanable = cleanableSegments(log, now);
   if (cleanable.length === 0) return null;
   const end = log.segmentList()[cleanable.length].baseOffset;
-  const latest = await latestOffsets(cleanable);
-  const run: Run = { latest, now, horizon: now + log.config.deleteRetentionMs, nextHorizon: null, removed: 0, keepBatch: (h) => log.isLastBatchOfProducer(h) };
+  const clock: Clock = { now: () => now };
+  const { latest, lastBatchOfProducer } = await scan(cleanable);
+  const run: Run = {
+    latest,
+    now,
+    horizon: now + log.config.deleteRetentionMs,
+    nextHorizon: null,
+    removed: 0,
+    keepBatch: (h) => h.producerId >= 0n && lastBatchOfProducer.get(h.producerId) === h.baseOffset,
+  };
   const result: CleanResult = { segmentsBefore: cleanable.length, segmentsAfter: 0, bytesBefore: 0, bytesAfter: 0, recordsRemoved: 0 };
   for (const group of groupSegments(cleanable, log.config)) {
     const cleaned = await writeCleaned(log, group, run, clock);
@@ -100,17 +109,23 @@ interface Run {
   keepBatch: (header: RecordBatchHeader) => boolean;
 }
 
-/** key -> offset of its last record, over the segments. */
-async function latestOffsets(segments: readonly LogSegment[]): Promise<Map<string, bigint>> {
+/**
+ * key -> offset of its last record, and producer id -> base offset of its last batch (that batch
+ * stays even when emptied, so the producer's sequence survives a restart, as Kafka keeps it).
+ */
+async function scan(segments: readonly LogSegment[]): Promise<{ latest: Map<string, bigint>; lastBatchOfProducer: Map<bigint, bigint> }> {
   const latest = new Map<string, bigint>();
+  const lastBatchOfProducer = new Map<bigint, bigint>();
   for (const segment of segments) {
     for await (const entry of segment.log.entries(0, { withBytes: true })) {
       if (entry.kind === 'invalid') break;
-      if (entry.kind !== 'batch' || entry.header.isControl) continue;
+      if (entry.kind !== 'batch') continue;
+      if (entry.header.producerId >= 0n) lastBatchOfProducer.set(entry.header.producerId, entry.header.baseOffset);
+      if (entry.header.isControl) continue;
       for (const record of recordsOf(entry.bytes!)) if (record.key !== null) latest.set(record.key.toString('latin1'), record.offset);
     }
   }
-  return latest;
+  return { latest, lastBatchOfProducer };
 }
 
 /** Consecutive segments merged while the result fits a segment, its index, and int32 offsets. */

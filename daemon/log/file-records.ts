@@ -89,8 +89,12 @@ export class FileRecords {
     return done === wanted ? buf : buf.subarray(0, done);
   }
 
+  /**
+   * Cuts the file at `size`. At the current size too: a write that failed part-way may have
+   * left bytes past it that the next start-up would otherwise read as the log's.
+   */
   async truncateTo(size: number): Promise<void> {
-    if (size >= this.size_) return;
+    if (size > this.size_) return;
     await io(`truncating ${this.path_}`, () => this.handle.truncate(size));
     this.size_ = size;
   }

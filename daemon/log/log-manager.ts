@@ -6,10 +6,12 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { readOffsetCheckpoint, syncDir, topicPartitionKey, writeOffsetCheckpoint, type OffsetCheckpoint } from './checkpoint.js';
+import { readOffsetCheckpoint, topicPartitionKey, writeOffsetCheckpoint, type OffsetCheckpoint } from './checkpoint.js';
+import { syncDir, writeFileDurably } from './durable-file.js';
+import { cleanLog, needsCleaning, type CleanerState } from './cleaner.js';
 import { TimerScheduler, type Clock, type Scheduler } from './clock.js';
 import { LogError, io, isNotFound, storageError } from './errors.js';
-import { NO_LIMIT, type LogConfig } from './log-config.js';
+import { isCompacted, NO_LIMIT, type LogConfig } from './log-config.js';
 import { PartitionLog } from './partition-log.js';
 import { readPartitionMetadata, writePartitionMetadata } from './partition-metadata.js';
 import { enforceRetention } from './retention.js';
@@ -31,6 +33,10 @@ export interface LogManagerOptions {
   flushCheckIntervalMs?: number;
   /** log.cleaner.backoff.ms: how often compacted logs are looked at. */
   cleanerBackoffMs?: number;
+  /** producer.id.expiration.ms: idle producers are forgotten after this long. */
+  producerIdExpirationMs?: number;
+  /** producer.id.expiration.check.interval.ms. */
+  producerIdExpirationCheckIntervalMs?: number;
 }
 
 interface LogDir {
@@ -46,6 +52,7 @@ interface HostedLog {
   log: PartitionLog;
   dir: LogDir;
   topicId: string | null;
+  cleaner: CleanerState;
 }
 
 /** Opening logs at start-up, at most this many at once (Kafka's recovery threads). */
@@ -77,7 +84,8 @@ export class LogManager {
     for (const path of logDirs) dirs.push(await openLogDir(path, logger));
     if (dirs.every((d) => d.offline)) throw new LogError(ErrorCode.KAFKA_STORAGE_ERROR, `none of the log dirs can be used: ${logDirs.join(', ')}`);
     const manager = new LogManager(dirs, defaults, clock, logger, scheduler, options);
-    for (const dir of dirs) if (!dir.offline) await manager.loadDir(dir);
+    for (const dir of dirs) if (!dir.offline) await manager.loadDirOrTakeOffline(dir);
+    if (dirs.every((d) => d.offline)) throw new LogError(ErrorCode.KAFKA_STORAGE_ERROR, `no log dir could be loaded: ${logDirs.join(', ')}`);
     return manager;
   }
 
@@ -109,6 +117,21 @@ export class LogManager {
     return 0n;
   }
 
+  /** A dir whose logs cannot be loaded goes offline as a whole, as Kafka's does; the others carry on. */
+  private async loadDirOrTakeOffline(dir: LogDir): Promise<void> {
+    try {
+      await this.loadDir(dir);
+    } catch (err) {
+      this.logger.error(`log dir ${dir.path} cannot be loaded; it is offline`, err);
+      dir.offline = true;
+      for (const [key, hosted] of this.logs) {
+        if (hosted.dir !== dir) continue;
+        this.logs.delete(key);
+        await hosted.log.close().catch(() => undefined);
+      }
+    }
+  }
+
   private async loadDir(dir: LogDir): Promise<void> {
     const recoveryPoints = await this.readCheckpoint(dir, RECOVERY_POINT_CHECKPOINT);
     const logStartOffsets = await this.readCheckpoint(dir, LOG_START_OFFSET_CHECKPOINT);
@@ -138,7 +161,8 @@ export class LogManager {
         logger: this.logger,
       });
       const topicId = await io(`reading ${path}/partition.metadata`, () => readPartitionMetadata(path));
-      this.logs.set(name, { log, dir, topicId });
+      // Pending tombstone horizons are not remembered across restarts: the next dirty data brings them up.
+      this.logs.set(name, { log, dir, topicId, cleaner: { firstDirtyOffset: dir.cleanerOffsets.get(name) ?? null, nextHorizonMs: null } });
     });
     // From here on a crash is an unclean stop again (Kafka removes the marker once loaded).
     await io(`removing ${CLEAN_SHUTDOWN_FILE}`, () => rm(join(dir.path, CLEAN_SHUTDOWN_FILE), { force: true }));
@@ -189,7 +213,7 @@ export class LogManager {
         await log.close().catch(() => undefined);
         throw err;
       }
-      this.logs.set(key, { log, dir, topicId });
+      this.logs.set(key, { log, dir, topicId, cleaner: { firstDirtyOffset: null, nextHorizonMs: null } });
       this.logger.info(`created log for ${key} in ${dir.path}`);
       return log;
     })();
@@ -265,6 +289,8 @@ export class LogManager {
     this.scheduler.schedulePeriodic('log-flusher', o.flushCheckIntervalMs ?? 1000, () => this.flushDirtyLogs());
     this.scheduler.schedulePeriodic('log-checkpoints', o.checkpointIntervalMs ?? 60_000, () => this.checkpointLogOffsets());
     this.scheduler.schedulePeriodic('high-watermark-checkpoint', o.highWatermarkCheckpointIntervalMs ?? 5000, () => this.checkpointHighWatermarks());
+    this.scheduler.schedulePeriodic('log-cleaner', o.cleanerBackoffMs ?? 15_000, async () => void (await this.runCleaner()));
+    this.scheduler.schedulePeriodic('producer-expiration', o.producerIdExpirationCheckIntervalMs ?? 600_000, async () => this.removeExpiredProducers());
   }
 
   /** One retention pass over every log; returns the segments deleted. */
@@ -279,6 +305,32 @@ export class LogManager {
       }
     }
     return deleted;
+  }
+
+  /** Compacts the compacted logs that have something to clean; returns how many were cleaned. */
+  async runCleaner(): Promise<number> {
+    let cleaned = 0;
+    for (const [key, hosted] of this.logs) {
+      const now = this.clock.now();
+      if (!isCompacted(hosted.log.config) || !needsCleaning(hosted.log, hosted.cleaner, now)) continue;
+      try {
+        if (await cleanLog(hosted.log, hosted.cleaner, now)) cleaned++;
+      } catch (err) {
+        this.logger.error(`${key}: compaction`, err);
+      }
+    }
+    if (cleaned > 0) for (const dir of this.dirs) await this.writeCleanerCheckpoint(dir);
+    return cleaned;
+  }
+
+  private writeCleanerCheckpoint(dir: LogDir): Promise<void> {
+    return this.writeCheckpoint(dir, CLEANER_OFFSET_CHECKPOINT, (h) => (isCompacted(h.log.config) ? h.cleaner.firstDirtyOffset : null));
+  }
+
+  removeExpiredProducers(): void {
+    const now = this.clock.now();
+    const expirationMs = this.options.producerIdExpirationMs ?? 86_400_000;
+    for (const hosted of this.logs.values()) hosted.log.producerState.removeExpiredProducers(now, expirationMs);
   }
 
   async flushDirtyLogs(): Promise<void> {
@@ -355,11 +407,11 @@ export class LogManager {
     }
     await this.checkpointLogOffsets();
     await this.checkpointHighWatermarks(highWatermarks);
+    for (const dir of this.dirs) await this.writeCleanerCheckpoint(dir);
     for (const dir of this.dirs) {
       if (dir.offline || failedDirs.has(dir)) continue;
       try {
-        await writeFile(join(dir.path, CLEAN_SHUTDOWN_FILE), JSON.stringify({ version: 0, brokerEpoch: -1 }));
-        await syncDir(dir.path);
+        await writeFileDurably(join(dir.path, CLEAN_SHUTDOWN_FILE), JSON.stringify({ version: 0, brokerEpoch: -1 }));
       } catch (err) {
         this.logger.error(`writing the clean shutdown marker in ${dir.path}`, storageError('clean shutdown marker', err));
       }

@@ -15,7 +15,9 @@ import { DELETED_SUFFIX } from './files.js';
 import type { LogConfig } from './log-config.js';
 import { loadLog } from './log-loader.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
-import { LogSegment, type SegmentSettings, type TimestampAndOffset } from './segment.js';
+import { findMaxTimestamp, findOffsetByTimestamp, floorSegment, readSegments, segmentSettings } from './log-reads.js';
+import { ProducerStateManager, type BatchMetadata } from './producer-state.js';
+import { LogSegment, type TimestampAndOffset } from './segment.js';
 import { analyzeRecords, validateForLeader, type AnalyzedRecords, type AppendOrigin } from './validation.js';
 import { silentLogger, type Logger } from '../logger.js';
 
@@ -63,7 +65,6 @@ export interface LogReadResult {
 
 type LogState = 'open' | 'closed' | 'offline';
 
-const EMPTY = Buffer.alloc(0);
 
 export class PartitionLog {
   private segments: readonly LogSegment[];
@@ -87,6 +88,7 @@ export class PartitionLog {
     readonly topicPartition: TopicPartition,
     private config_: LogConfig,
     readonly leaderEpochCache: LeaderEpochCache,
+    readonly producerState: ProducerStateManager,
     loaded: { segments: LogSegment[]; logStartOffset: bigint; logEndOffset: bigint; recoveryPoint: bigint },
     private readonly clock: Clock,
     private readonly scheduler: Scheduler,
@@ -117,8 +119,9 @@ export class PartitionLog {
       logger,
       name,
     });
+    const producerState = await ProducerStateManager.load(dir, name, loaded.segments, loaded.logStartOffset, loaded.logEndOffset, logger);
     const scheduler = options.scheduler ?? new TimerScheduler((task, err) => logger.error(`${name}: ${task}`, err));
-    return new PartitionLog(dir, topicPartition, config, epochCache, loaded, clock, scheduler, options.scheduler === undefined, logger);
+    return new PartitionLog(dir, topicPartition, config, epochCache, producerState, loaded, clock, scheduler, options.scheduler === undefined, logger);
   }
 
   get config(): LogConfig {
@@ -177,7 +180,8 @@ export class PartitionLog {
   /**
    * Validates a produce request's records, gives them offsets and this leader's epoch by
    * patching the batch headers in place (and LogAppendTime with its CRC), and appends the same
-   * bytes. The offsets are fixed before the first await.
+   * bytes. The offsets are fixed before the first await. A batch with a producer id is checked
+   * against that producer's state; a retry of a batch already appended gets its original offsets.
    */
   async appendAsLeader(records: Buffer, leaderEpoch: number, options: { origin?: Exclude<AppendOrigin, 'replication'> } = {}): Promise<LogAppendResult> {
     const origin = options.origin ?? 'client';
@@ -187,9 +191,17 @@ export class PartitionLog {
     if (analyzed.batches.length === 0) return this.nothingAppended();
     validateForLeader(records, analyzed, this.config_, origin, now, this.name);
     this.checkSetSize(analyzed);
+    const logAppendTime = this.config_.messageTimestampType === 'LogAppendTime' ? BigInt(now) : -1n;
+    // A leader append holds exactly one batch (validateForLeader).
+    const header = analyzed.batches[0].header;
+    const idempotent = header.producerId >= 0n;
+    if (idempotent) {
+      const duplicate = origin === 'client' ? this.producerState.findDuplicate(header) : null;
+      if (duplicate) return this.answerDuplicate(duplicate, logAppendTime >= 0n);
+      this.producerState.validate(header, origin);
+    }
 
     const bytes = records.subarray(0, analyzed.validBytes);
-    const logAppendTime = this.config_.messageTimestampType === 'LogAppendTime' ? BigInt(now) : -1n;
     const baseOffset = this.nextOffset;
     let offset = baseOffset;
     for (const batch of analyzed.batches) {
@@ -202,6 +214,7 @@ export class PartitionLog {
     this.nextOffset = offset;
     this.leaderEpochCache.assign(leaderEpoch, baseOffset);
     const maxTimestamp = logAppendTime >= 0n ? logAppendTime : analyzed.maxTimestamp;
+    if (idempotent) this.producerState.update(header, baseOffset, lastOffset, maxTimestamp);
     await this.enqueue(() => this.write(bytes, baseOffset, baseOffset, lastOffset, maxTimestamp, analyzed.offsetCount));
     return { baseOffset, lastOffset, logAppendTime, logStartOffset: this.logStartOffset_ };
   }
@@ -225,10 +238,23 @@ export class PartitionLog {
       throw new UnexpectedAppendOffsetError(`Unexpected offset in append to ${this.name}. First offset ${first} is less than the next offset ${this.nextOffset}.`, first, previous);
     }
     const expectedStart = this.nextOffset;
-    for (const { header } of analyzed.batches) this.leaderEpochCache.assign(header.partitionLeaderEpoch, header.baseOffset);
+    for (const { header } of analyzed.batches) {
+      this.leaderEpochCache.assign(header.partitionLeaderEpoch, header.baseOffset);
+      if (header.producerId >= 0n) this.producerState.update(header, header.baseOffset, header.baseOffset + BigInt(header.lastOffsetDelta), header.maxTimestamp);
+    }
     this.nextOffset = previous + 1n;
     await this.enqueue(() => this.write(records.subarray(0, analyzed.validBytes), expectedStart, first, previous, analyzed.maxTimestamp, analyzed.offsetCount));
     return { baseOffset: first, lastOffset: previous, logAppendTime: -1n, logStartOffset: this.logStartOffset_ };
+  }
+
+  /** A retried batch: answered with the original's offsets once the original is in the log. */
+  private async answerDuplicate(original: BatchMetadata, logAppendTime: boolean): Promise<LogAppendResult> {
+    await this.enqueue(async () => {
+      if (original.lastOffset >= this.endOffset) {
+        throw new LogError(ErrorCode.KAFKA_STORAGE_ERROR, `the first attempt of this batch to ${this.name} was not written; retry`);
+      }
+    });
+    return { baseOffset: original.firstOffset, lastOffset: original.lastOffset, logAppendTime: logAppendTime ? original.timestamp : -1n, logStartOffset: this.logStartOffset_ };
   }
 
   private nothingAppended(): LogAppendResult {
@@ -266,7 +292,15 @@ export class PartitionLog {
     }
     this.endOffset = lastOffset + 1n;
     this.unflushedMessages += messages;
-    if (this.unflushedMessages >= this.config_.flushMessages) await this.flush();
+    if (this.unflushedMessages < this.config_.flushMessages) return;
+    try {
+      await this.flush();
+    } catch (err) {
+      // The data is written but not durable as flush.messages asks: Kafka takes the log dir offline.
+      this.logger.error(`${this.name}: flush failed; the log goes offline`, err);
+      this.state = 'offline';
+      throw storageError(`flushing ${this.name}`, err);
+    }
   }
 
   /**
@@ -279,6 +313,7 @@ export class PartitionLog {
     this.staleAppendCode = ErrorCode.KAFKA_STORAGE_ERROR;
     this.nextOffset = this.endOffset;
     this.leaderEpochCache.truncateFromEnd(this.endOffset);
+    this.producerState.forgetFrom(this.endOffset);
     if (segment === null) return;
     try {
       await segment.log.truncateTo(sizeBefore);
@@ -328,6 +363,8 @@ export class PartitionLog {
     }
     const segment = await LogSegment.open(this.dir, baseOffset, segmentSettings(this.config_), this.clock);
     this.segments = [...kept, segment];
+    // So a restart reloads producer state from here instead of rescanning the log.
+    await this.producerState.takeSnapshot(baseOffset, false);
     // The segments before the new one are flushed in the background, as Kafka does on roll.
     this.flushUpTo(baseOffset).catch((err: unknown) => this.logger.error(`${this.name}: flushing after a roll`, err));
     return segment;
@@ -346,33 +383,18 @@ export class PartitionLog {
       throw new LogError(ErrorCode.OFFSET_OUT_OF_RANGE, `Received request for offset ${fetchOffset} for partition ${this.name}, but we only have log segments in the range ${startOffset} to ${endOffset}.`);
     }
     const limit = options.maxOffset === undefined || options.maxOffset > endOffset ? endOffset : options.maxOffset;
-    const empty = { records: EMPTY, nextOffset: fetchOffset, logStartOffset: startOffset, logEndOffset: endOffset };
-    if (fetchOffset >= limit) return empty;
-    const segments = this.segments;
-    for (let i = floorSegment(segments, fetchOffset); i < segments.length; i++) {
-      const read = await segments[i].read(fetchOffset, maxBytes, limit, options.minOneMessage ?? false);
-      if (read !== null) return { ...read, logStartOffset: startOffset, logEndOffset: endOffset };
-    }
-    return empty;
+    const read = await readSegments(this.segments, fetchOffset, maxBytes, limit, options.minOneMessage ?? false);
+    return { ...read, logStartOffset: startOffset, logEndOffset: endOffset };
   }
 
   /** ListOffsets by time: the first record at or after the log start with a timestamp at or above `timestamp`. */
-  async offsetForTimestamp(timestamp: bigint): Promise<TimestampAndOffset | null> {
-    const start = this.logStartOffset_;
-    const segments = this.segments;
-    for (let i = floorSegment(segments, start); i < segments.length; i++) {
-      if (segments[i].maxTimestampSoFar < timestamp) continue;
-      const found = await segments[i].findOffsetByTimestamp(timestamp, start);
-      if (found !== null) return found;
-    }
-    return null;
+  offsetForTimestamp(timestamp: bigint): Promise<TimestampAndOffset | null> {
+    return findOffsetByTimestamp(this.segments, timestamp, this.logStartOffset_);
   }
 
   /** ListOffsets MAX_TIMESTAMP (KIP-734): the record with the largest timestamp. */
-  async maxTimestampOffset(): Promise<TimestampAndOffset | null> {
-    let latest: LogSegment | null = null;
-    for (const segment of this.segments) if (latest === null || segment.maxTimestampSoFar > latest.maxTimestampSoFar) latest = segment;
-    return latest === null ? null : latest.findMaxTimestamp();
+  maxTimestampOffset(): Promise<TimestampAndOffset | null> {
+    return findMaxTimestamp(this.segments);
   }
 
   /** OffsetForLeaderEpoch. */
@@ -397,6 +419,7 @@ export class PartitionLog {
       this.endOffset = await active.readNextOffset();
       if (this.logStartOffset_ > this.endOffset) this.logStartOffset_ = this.endOffset;
       this.afterTruncation();
+      await this.producerState.reload(this.segments, this.logStartOffset_, this.endOffset);
     });
   }
 
@@ -414,6 +437,8 @@ export class PartitionLog {
     this.logStartOffset_ = offset;
     this.leaderEpochCache.clear();
     this.afterTruncation();
+    this.producerState.clear();
+    await this.producerState.deleteAllSnapshots();
   }
 
   private afterTruncation(): void {
@@ -469,6 +494,7 @@ export class PartitionLog {
       if (firstBase > this.logStartOffset_) this.moveLogStartOffset(firstBase);
       this.logger.info(`${this.name}: deleting ${deletable.length} segment(s) (${reason}); the log now starts at ${this.logStartOffset_}`);
       await this.retireSegments(deletable);
+      await this.producerState.deleteSnapshotsBefore(this.segments[0].baseOffset);
       return deletable.length;
     });
   }
@@ -489,14 +515,10 @@ export class PartitionLog {
     return this.enqueue(async () => {
       const start = this.segments.indexOf(old[0]);
       if (start < 0 || old.some((s, i) => this.segments[start + i] !== s) || start + old.length >= this.segments.length) return false;
-      for (const segment of old) await segment.changeSuffix(DELETED_SUFFIX);
+      // The replacements are complete `.swap` files: from here a crash is finished by recovery.
+      await this.retireSegments(old);
       for (const segment of replacements) await segment.changeSuffix('');
       this.segments = [...this.segments.slice(0, start), ...replacements, ...this.segments.slice(start + old.length)];
-      const remove = async (): Promise<void> => {
-        for (const segment of old) await segment.deleteFiles();
-      };
-      if (this.config_.fileDeleteDelayMs <= 0) await remove();
-      else this.scheduler.scheduleOnce(`delete-cleaned-${this.name}`, this.config_.fileDeleteDelayMs, remove);
       return true;
     });
   }
@@ -536,6 +558,7 @@ export class PartitionLog {
     });
     try {
       await this.flush();
+      await this.producerState.takeSnapshot(this.endOffset, true);
       await this.leaderEpochCache.flush();
     } finally {
       // The files are closed even when the flush failed (an offline disk): no handle leaks.
@@ -545,25 +568,4 @@ export class PartitionLog {
       if (failed) throw storageError(`closing ${this.name}`, failed.reason);
     }
   }
-}
-
-export function segmentSettings(config: LogConfig): SegmentSettings {
-  return { indexIntervalBytes: config.indexIntervalBytes, segmentIndexBytes: config.segmentIndexBytes };
-}
-
-/** The index of the last segment whose base offset is at or below `offset` (0 if none is). */
-export function floorSegment(segments: readonly LogSegment[], offset: bigint): number {
-  let lo = 0;
-  let hi = segments.length - 1;
-  let found = 0;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    if (segments[mid].baseOffset <= offset) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return found;
 }

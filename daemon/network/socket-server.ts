@@ -38,10 +38,14 @@ export class SocketServer {
       });
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        const where = `${listener.name}://${listener.host}:${listener.port}`;
+        const hint = err.code === 'EADDRINUSE' ? ': the port is in use (another broker? `tk broker stop` stops tk brokers)' : `: ${err.message}`;
+        reject(new Error(`cannot listen on ${where}${hint}`));
+      });
       // An empty host binds every interface, as in Kafka's `PLAINTEXT://:9092`.
       server.listen({ host: listener.host === '' ? undefined : listener.host, port: listener.port }, () => {
-        server.off('error', reject);
+        server.removeAllListeners('error');
         resolve();
       });
     });

@@ -24,7 +24,10 @@ export class Partition {
     this.leaderEpoch = state.leaderEpoch;
     this.isr = state.isr;
     this.replicas = state.replicas;
-    this.highWatermark = highWatermark < log.logStartOffset ? log.logStartOffset : highWatermark;
+    // A checkpointed high watermark outside the log (it was truncated or trimmed) is clamped into it.
+    const clamped = highWatermark < log.logStartOffset ? log.logStartOffset : highWatermark > log.logEndOffset ? log.logEndOffset : highWatermark;
+    this.highWatermark = clamped;
+    log.updateHighWatermark(clamped);
     this.maybeAdvanceHighWatermark();
   }
 
@@ -47,6 +50,8 @@ export class Partition {
     }
     if (hw > this.highWatermark) {
       this.highWatermark = hw;
+      // Retention, compaction and the replication-offset checkpoint are bounded by it.
+      this.log.updateHighWatermark(hw);
       this.notifyAppend();
     }
   }

@@ -61,6 +61,7 @@ export class ReplicaManager {
           existing.leaderEpoch = p.leaderEpoch;
           existing.isr = p.isr;
           existing.replicas = p.replicas;
+          existing.log.updateConfig(this.logConfigFor(topic.name));
           existing.maybeAdvanceHighWatermark();
           continue;
         }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { buildBatch, type BuildBatchOptions, type RecordInput } from '../../../src/protocol/records.js';
 import type { Clock, Scheduler } from '../../../daemon/log/clock.js';
+import type { PartitionLog } from '../../../daemon/log/partition-log.js';
 
 const dirs: string[] = [];
 
@@ -64,4 +65,14 @@ export function keyed(entries: readonly [string | null, string | null][], option
     records: entries.map(([k, v], i) => ({ key: k === null ? null : Buffer.from(k), value: v === null ? null : Buffer.from(v), timestamp: timestamp + BigInt(i) })),
     ...options,
   });
+}
+
+/**
+ * Stops using a log as a killed process would: nothing more is written (no index, no snapshot,
+ * no checkpoint), only the file handles are let go. The epoch checkpoint Kafka writes at each
+ * new epoch is awaited first, so no background write races the next open.
+ */
+export async function crash(log: PartitionLog): Promise<void> {
+  await log.leaderEpochCache.flush();
+  for (const segment of log.segmentList()) await segment.log.close();
 }

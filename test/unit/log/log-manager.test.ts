@@ -6,7 +6,7 @@ import { defaultLogConfig, type LogConfig } from '../../../daemon/log/log-config
 import { LogManager, parseTopicPartition } from '../../../daemon/log/log-manager.js';
 import { LogSegment } from '../../../daemon/log/segment.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
-import { ManualClock, ManualScheduler, batch, tempDir } from './helpers.js';
+import { ManualClock, ManualScheduler, batch, crash, tempDir } from './helpers.js';
 
 const TOPIC_ID = 'cPVJXHy3T2mOkzqK_J6AmQ';
 
@@ -80,12 +80,12 @@ describe('log manager', () => {
     await logs.checkpointLogOffsets();
     for (let i = 0; i < 2; i++) await log.appendAsLeader(batch(2), 0);
     // No close: a crash. The second manager sees no marker.
+    await crash(log);
     const recover = vi.spyOn(LogSegment.prototype, 'recover');
     const again = await manager([root]);
     expect(recover).toHaveBeenCalledTimes(1);
     expect(again.getLog('orders', 0)!.logEndOffset).toBe(10n);
     await again.close();
-    await log.close();
   });
 
   it('leaves __cluster_metadata-0 to the controller but opens it on request', async () => {
@@ -152,6 +152,18 @@ describe('log manager', () => {
     const failure = await manager([join(file, 'logs')]).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(LogError);
     expect((failure as LogError).code).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
+  });
+
+  it('a log dir whose logs cannot be loaded goes offline; the other dirs carry on', async () => {
+    const bad = await tempDir();
+    const good = await tempDir();
+    await mkdir(join(bad, 'orders-0'));
+    await writeFile(join(bad, 'orders-0', 'leader-epoch-checkpoint'), 'not a checkpoint');
+    const logs = await manager([bad, good]);
+    expect(logs.getLog('orders', 0)).toBeUndefined();
+    expect((await logs.getOrCreateLog('orders', 1, TOPIC_ID)).dir).toBe(join(good, 'orders-1'));
+    await logs.close();
+    await expect(stat(join(bad, '.kafka_cleanshutdown'))).rejects.toThrow();
   });
 
   it('runs retention from its scheduler', async () => {

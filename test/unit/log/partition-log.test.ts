@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { appendFile, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { defaultLogConfig, type LogConfig } from '../../../daemon/log/log-config.js';
@@ -142,6 +142,27 @@ describe('partition log: appends as leader', () => {
     expect((await log.appendAsLeader(batch(1), 0)).baseOffset).toBe(2n);
     expect(log.logEndOffset).toBe(3n);
     await log.close();
+  });
+});
+
+describe('partition log: failed writes', () => {
+  it('a write that fails part-way leaves no stray bytes for the next start-up to read', async () => {
+    const { log, dir } = await openLog();
+    const first = batch(2);
+    await log.appendAsLeader(first, 0);
+    const file = log.activeSegment.log;
+    vi.spyOn(file, 'append').mockImplementationOnce(async () => {
+      await appendFile(file.path, Buffer.alloc(500, 7));
+      throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    });
+    expect(await codeOf(log.appendAsLeader(batch(3), 0))).toBe(ErrorCode.KAFKA_STORAGE_ERROR);
+    const last = batch(1);
+    await log.appendAsLeader(last, 0);
+    await log.close();
+    expect((await stat(join(dir, '00000000000000000000.log'))).size).toBe(first.length + last.length);
+    const reopened = await PartitionLog.open(dir, { topic: 'orders', partition: 0 }, defaultLogConfig(), { hadCleanShutdown: true });
+    expect(reopened.logEndOffset).toBe(3n);
+    await reopened.close();
   });
 });
 

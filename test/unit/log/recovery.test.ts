@@ -5,7 +5,7 @@ import { defaultLogConfig, type LogConfig } from '../../../daemon/log/log-config
 import { PartitionLog, type PartitionLogOptions } from '../../../daemon/log/partition-log.js';
 import { LogSegment } from '../../../daemon/log/segment.js';
 import { iterateBatches } from '../../../src/protocol/records.js';
-import { ManualClock, batch, tempDir } from './helpers.js';
+import { ManualClock, batch, crash, tempDir } from './helpers.js';
 
 const NOW = 1_700_000_000_000;
 
@@ -116,14 +116,14 @@ describe('recovery after an unclean stop', () => {
     const dir = await tempDir();
     const log = await open(dir, {});
     for (let i = 0; i < 8; i++) await log.appendAsLeader(batch(3, { valueSize: 50 }), 0);
-    // No close: the .log has the data, the index entries were never written out.
+    await crash(log);
+    // The .log has the data; the index entries were never written out.
     expect((await stat(join(dir, '00000000000000000000.index'))).size).toBe(0);
     const recovered = await open(dir, { hadCleanShutdown: false, recoveryPoint: 0n });
     expect(recovered.logEndOffset).toBe(24n);
     expect(recovered.activeSegment.offsetIndex.entries).toBeGreaterThan(0);
     await expectReadable(recovered);
     await recovered.close();
-    await log.close();
   });
 
   it('rebuilds the leader epoch cache from the batches when its checkpoint is gone', async () => {
