@@ -213,3 +213,4 @@ export function replay(image: MetadataImage, records: readonly MetadataRecord[],
     nextProducerId,
   };
 }
+

@@ -11,6 +11,7 @@ import { ApiKey } from '../../src/protocol/generated/apis.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ZERO_UUID } from '../../src/protocol/primitives.js';
 import { isInternalTopic } from '../controller/topic-names.js';
+import { describePartition } from './partition-description.js';
 import { defineHandler } from './types.js';
 
 const NOT_REQUESTED = -2147483648;
@@ -49,17 +50,7 @@ export const describeTopicPartitions = defineHandler({
         name,
         topicId: topic.topicId,
         isInternal: isInternalTopic(name),
-        partitions: page.map((p) => ({
-          errorCode: p.leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
-          partitionIndex: p.partitionId,
-          leaderId: p.leader,
-          leaderEpoch: p.leaderEpoch,
-          replicaNodes: [...p.replicas],
-          isrNodes: [...p.isr],
-          eligibleLeaderReplicas: [],
-          lastKnownElr: [],
-          offlineReplicas: [],
-        })),
+        partitions: page.map((p) => ({ ...describePartition(p), eligibleLeaderReplicas: [], lastKnownElr: [] })),
         topicAuthorizedOperations: NOT_REQUESTED,
       });
       if (nextCursor !== null) break;

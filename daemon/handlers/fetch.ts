@@ -9,7 +9,7 @@ import { ApiKey } from '../../src/protocol/generated/apis.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ZERO_UUID } from '../../src/protocol/primitives.js';
 import type { Broker } from '../broker.js';
-import { nextSessionEpoch, sessionKey, type SessionPartition } from '../replication/fetch-session.js';
+import { nextSessionEpoch, sessionKey, type FetchTarget, type SessionPartition } from '../replication/fetch-session.js';
 import type { Partition } from '../replication/partition.js';
 import { errorCodeOf } from '../replication/replica-manager.js';
 import { defineHandler } from './types.js';
@@ -32,17 +32,8 @@ function emptyPartition(partitionIndex: number, errorCode: number): PartitionDat
   };
 }
 
-interface WantedPartition {
-  topic: string;
-  topicId: string;
-  partition: number;
-  fetchOffset: bigint;
-  partitionMaxBytes: number;
-  currentLeaderEpoch: number;
-}
-
 /** Reads what one pass over the partitions returns, within the response's byte budget. */
-async function readPartitions(broker: Broker, apiVersion: number, wanted: readonly WantedPartition[], maxBytes: number, readCommitted: boolean): Promise<{ results: PartitionData[]; bytes: number; waitable: Partition[] }> {
+async function readPartitions(broker: Broker, apiVersion: number, wanted: readonly FetchTarget[], maxBytes: number, readCommitted: boolean): Promise<{ results: PartitionData[]; bytes: number; waitable: Partition[] }> {
   const results: PartitionData[] = [];
   const waitable: Partition[] = [];
   let budget = maxBytes;
@@ -88,7 +79,7 @@ async function readPartitions(broker: Broker, apiVersion: number, wanted: readon
   return { results, bytes, waitable };
 }
 
-function group(wanted: readonly WantedPartition[], results: readonly PartitionData[]): FetchableTopicResponse[] {
+function group(wanted: readonly FetchTarget[], results: readonly PartitionData[]): FetchableTopicResponse[] {
   const topics: FetchableTopicResponse[] = [];
   wanted.forEach((w, i) => {
     const last = topics[topics.length - 1];
@@ -109,7 +100,7 @@ export const fetch = defineHandler({
     const image = broker.image;
     const byId = apiVersion >= TOPIC_IDS_VERSION;
     const nameOf = (topic: string, topicId: string): string => (byId ? (image.topicsById.get(topicId)?.name ?? '') : topic);
-    const toWanted = (topic: string, topicId: string, p: FetchPartition): WantedPartition => ({
+    const toWanted = (topic: string, topicId: string, p: FetchPartition): FetchTarget => ({
       topic: nameOf(topic, topicId),
       topicId: byId ? topicId : ZERO_UUID,
       partition: p.partition,

@@ -8,6 +8,7 @@ import { ErrorCode } from '../../src/protocol/errors.js';
 import { ZERO_UUID } from '../../src/protocol/primitives.js';
 import type { MetadataImage, TopicImage } from '../controller/metadata-image.js';
 import { isInternalTopic, validateTopicName } from '../controller/topic-names.js';
+import { describePartition } from './partition-description.js';
 import { defineHandler } from './types.js';
 
 const NOT_REQUESTED = -2147483648;
@@ -20,15 +21,7 @@ function describeTopic(topic: TopicImage): MetadataResponseTopic {
     isInternal: isInternalTopic(topic.name),
     partitions: [...topic.partitions.values()]
       .sort((a, b) => a.partitionId - b.partitionId)
-      .map((p) => ({
-        errorCode: p.leader < 0 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
-        partitionIndex: p.partitionId,
-        leaderId: p.leader,
-        leaderEpoch: p.leaderEpoch,
-        replicaNodes: [...p.replicas],
-        isrNodes: [...p.isr],
-        offlineReplicas: [],
-      })),
+      .map(describePartition),
     topicAuthorizedOperations: NOT_REQUESTED,
   };
 }

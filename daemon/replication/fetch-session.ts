@@ -4,13 +4,17 @@
 import { randomInt } from 'node:crypto';
 import { ErrorCode } from '../../src/protocol/errors.js';
 
-export interface SessionPartition {
+/** One partition a fetch asks for. */
+export interface FetchTarget {
   topic: string;
   topicId: string;
   partition: number;
   fetchOffset: bigint;
   partitionMaxBytes: number;
   currentLeaderEpoch: number;
+}
+
+export interface SessionPartition extends FetchTarget {
   /** What the last response said, to tell whether a partition has news. */
   lastHighWatermark: bigint;
   lastLogStartOffset: bigint;
