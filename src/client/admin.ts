@@ -1,0 +1,375 @@
+// Admin calls over a Cluster, as Kafka's Admin client makes them: topic management through the
+// controller, offsets and record deletion through each partition's leader, log dirs and API
+// versions per broker. Per-topic outcomes are returned with their Kafka error code and the
+// broker's message so a command can print them as Kafka's tools do; a failure of the whole
+// call is thrown as KafkaProtocolError.
+import { ErrorCode, KafkaProtocolError } from '../protocol/errors.js';
+import { CreatePartitionsRequest } from '../protocol/generated/clients/create-partitions-request.js';
+import { CreatePartitionsResponse } from '../protocol/generated/clients/create-partitions-response.js';
+import { CreateTopicsRequest } from '../protocol/generated/clients/create-topics-request.js';
+import { CreateTopicsResponse, type CreatableTopicConfigs } from '../protocol/generated/clients/create-topics-response.js';
+import { DeleteRecordsRequest } from '../protocol/generated/clients/delete-records-request.js';
+import { DeleteRecordsResponse } from '../protocol/generated/clients/delete-records-response.js';
+import { DeleteTopicsRequest } from '../protocol/generated/clients/delete-topics-request.js';
+import { DeleteTopicsResponse } from '../protocol/generated/clients/delete-topics-response.js';
+import { DescribeClusterRequest } from '../protocol/generated/clients/describe-cluster-request.js';
+import { DescribeClusterResponse } from '../protocol/generated/clients/describe-cluster-response.js';
+import { DescribeLogDirsRequest } from '../protocol/generated/clients/describe-log-dirs-request.js';
+import { DescribeLogDirsResponse, type DescribeLogDirsResult } from '../protocol/generated/clients/describe-log-dirs-response.js';
+import { ZERO_UUID } from '../protocol/primitives.js';
+import { ListOffsetsRequest } from '../protocol/generated/clients/list-offsets-request.js';
+import { ListOffsetsResponse } from '../protocol/generated/clients/list-offsets-response.js';
+import { REFRESH_METADATA_ERRORS, requireVersion, type BrokerInfo, type Cluster, type TopicInfo, type TopicPartition } from './cluster.js';
+import { api, ConnectionError, type BrokerConnection } from './connection.js';
+
+const CREATE_TOPICS = api(CreateTopicsRequest, CreateTopicsResponse);
+const DELETE_TOPICS = api(DeleteTopicsRequest, DeleteTopicsResponse);
+const CREATE_PARTITIONS = api(CreatePartitionsRequest, CreatePartitionsResponse);
+const DELETE_RECORDS = api(DeleteRecordsRequest, DeleteRecordsResponse);
+const DESCRIBE_LOG_DIRS = api(DescribeLogDirsRequest, DescribeLogDirsResponse);
+const DESCRIBE_CLUSTER = api(DescribeClusterRequest, DescribeClusterResponse);
+const LIST_OFFSETS = api(ListOffsetsRequest, ListOffsetsResponse);
+
+/**
+ * Which offset ListOffsets returns: the log start, the log end (the high watermark, or the last
+ * stable offset under read_committed), the record with the largest timestamp (KIP-734, v7), or
+ * the first offset whose timestamp is at or after the one given.
+ */
+export type OffsetSpec = 'earliest' | 'latest' | 'max-timestamp' | bigint;
+
+const SPEC_TIMESTAMP = { earliest: -2n, latest: -1n, 'max-timestamp': -3n } as const;
+
+export interface ListedOffset {
+  topic: string;
+  partition: number;
+  /** -1 when no record has a timestamp at or after the one asked for. */
+  offset: bigint;
+  timestamp: bigint;
+  leaderEpoch: number;
+}
+
+export interface AdminOptions {
+  /** The timeout the broker is given for topic operations (Kafka's default.api.timeout.ms share). */
+  operationTimeoutMs?: number;
+}
+
+export interface NewTopic {
+  name: string;
+  /** -1 (or absent): the broker's num.partitions. */
+  numPartitions?: number;
+  /** -1 (or absent): the broker's default.replication.factor. */
+  replicationFactor?: number;
+  /** Broker ids per partition, partition 0 first; replaces numPartitions and replicationFactor. */
+  replicaAssignment?: readonly (readonly number[])[];
+  configs?: Readonly<Record<string, string>>;
+}
+
+export interface TopicResult {
+  name: string;
+  errorCode: number;
+  errorMessage: string | null;
+  /** The error as an exception, null when errorCode is NONE. */
+  error: KafkaProtocolError | null;
+}
+
+export interface CreateTopicResult extends TopicResult {
+  topicId: string;
+  numPartitions: number;
+  replicationFactor: number;
+  configs: CreatableTopicConfigs[] | null;
+}
+
+export interface NewPartitions {
+  topic: string;
+  /** The total partition count wanted. */
+  count: number;
+  /** Broker ids for each new partition. */
+  assignments?: readonly (readonly number[])[];
+}
+
+export interface DeletedRecords {
+  topic: string;
+  partition: number;
+  lowWatermark: bigint;
+  errorCode: number;
+  error: KafkaProtocolError | null;
+}
+
+export interface BrokerLogDirs {
+  brokerId: number;
+  errorCode: number;
+  logDirs: DescribeLogDirsResult[];
+}
+
+export interface ClusterDescription {
+  clusterId: string | null;
+  controllerId: number;
+  brokers: BrokerInfo[];
+}
+
+export interface BrokerApiVersions {
+  broker: BrokerInfo;
+  /** The broker's range per API key. */
+  versions: Map<number, { min: number; max: number }>;
+}
+
+function groupByTopic<T extends TopicPartition>(items: readonly T[]): [string, T[]][] {
+  const topics = new Map<string, T[]>();
+  for (const item of items) {
+    const list = topics.get(item.topic);
+    if (list) list.push(item);
+    else topics.set(item.topic, [item]);
+  }
+  return [...topics];
+}
+
+function result(name: string, errorCode: number, errorMessage: string | null): TopicResult {
+  return { name, errorCode, errorMessage, error: errorCode === ErrorCode.NONE ? null : new KafkaProtocolError(errorCode, errorMessage) };
+}
+
+export class Admin {
+  private readonly timeoutMs: number;
+
+  constructor(
+    readonly cluster: Cluster,
+    options: AdminOptions = {},
+  ) {
+    this.timeoutMs = options.operationTimeoutMs ?? 30_000;
+  }
+
+  /** Topic names, sorted; internal topics (__consumer_offsets, ...) only when asked for. */
+  async listTopics(options: { includeInternal?: boolean } = {}): Promise<string[]> {
+    const metadata = await this.cluster.refreshMetadata(null);
+    return [...metadata.topics.values()]
+      .filter((t) => options.includeInternal || !t.isInternal)
+      .map((t) => t.name)
+      .sort();
+  }
+
+  /** Partitions, leaders, replicas, ISR and topic ids from Metadata. A missing topic throws UNKNOWN_TOPIC_OR_PARTITION. */
+  async describeTopics(names: readonly string[] | 'all'): Promise<TopicInfo[]> {
+    const response = await this.cluster.fetchMetadata(names === 'all' ? null : names);
+    const topics = this.cluster.metadata.topics;
+    if (names === 'all') return [...topics.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return names.map((name) => {
+      const raw = response.topics.find((t) => t.name === name);
+      const info = topics.get(name);
+      if (!raw || !info) throw new KafkaProtocolError(raw?.errorCode ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic '${name}' does not exist`);
+      if (raw.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(raw.errorCode, `topic '${name}'`);
+      return info;
+    });
+  }
+
+  async createTopics(topics: readonly NewTopic[], options: { validateOnly?: boolean } = {}): Promise<CreateTopicResult[]> {
+    return this.cluster.retrying(async () => {
+      const connection = await this.cluster.controllerConnection();
+      // v2 is the floor Kafka 4 serves; leaving partitions or replication factor to the broker (-1) needs v4 (KIP-464).
+      const version = requireVersion(connection, CreateTopicsRequest, 2);
+      const request: CreateTopicsRequest = {
+        topics: topics.map((t) => {
+          const assignment = t.replicaAssignment;
+          return {
+            name: t.name,
+            numPartitions: assignment ? -1 : (t.numPartitions ?? -1),
+            replicationFactor: assignment ? -1 : (t.replicationFactor ?? -1),
+            assignments: (assignment ?? []).map((brokerIds, partitionIndex) => ({ partitionIndex, brokerIds: [...brokerIds] })),
+            configs: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+          };
+        }),
+        timeoutMs: this.timeoutMs,
+        validateOnly: options.validateOnly ?? false,
+      };
+      const response = await connection.send(CREATE_TOPICS, version, request);
+      // The whole call goes to another controller when this one stepped down.
+      if (response.topics.some((t) => t.errorCode === ErrorCode.NOT_CONTROLLER)) throw new KafkaProtocolError(ErrorCode.NOT_CONTROLLER);
+      return response.topics.map((t) => ({
+        ...result(t.name, t.errorCode, t.errorMessage),
+        topicId: t.topicId,
+        numPartitions: t.numPartitions,
+        replicationFactor: t.replicationFactor,
+        configs: t.configs,
+      }));
+    });
+  }
+
+  async deleteTopics(names: readonly string[]): Promise<TopicResult[]> {
+    return this.cluster.retrying(async () => {
+      const connection = await this.cluster.controllerConnection();
+      const version = requireVersion(connection, DeleteTopicsRequest);
+      // v6 names topics by name or id (KIP-516); earlier versions by name only.
+      const request: DeleteTopicsRequest =
+        version >= 6
+          ? { topics: names.map((name) => ({ name, topicId: ZERO_UUID })), topicNames: [], timeoutMs: this.timeoutMs }
+          : { topics: [], topicNames: [...names], timeoutMs: this.timeoutMs };
+      const response = await connection.send(DELETE_TOPICS, version, request);
+      if (response.responses.some((t) => t.errorCode === ErrorCode.NOT_CONTROLLER)) throw new KafkaProtocolError(ErrorCode.NOT_CONTROLLER);
+      return response.responses.map((t) => result(t.name ?? '', t.errorCode, t.errorMessage));
+    });
+  }
+
+  async createPartitions(changes: readonly NewPartitions[], options: { validateOnly?: boolean } = {}): Promise<TopicResult[]> {
+    return this.cluster.retrying(async () => {
+      const connection = await this.cluster.controllerConnection();
+      const version = requireVersion(connection, CreatePartitionsRequest);
+      const request: CreatePartitionsRequest = {
+        topics: changes.map((c) => ({
+          name: c.topic,
+          count: c.count,
+          assignments: c.assignments ? c.assignments.map((brokerIds) => ({ brokerIds: [...brokerIds] })) : null,
+        })),
+        timeoutMs: this.timeoutMs,
+        validateOnly: options.validateOnly ?? false,
+      };
+      const response = await connection.send(CREATE_PARTITIONS, version, request);
+      if (response.results.some((t) => t.errorCode === ErrorCode.NOT_CONTROLLER)) throw new KafkaProtocolError(ErrorCode.NOT_CONTROLLER);
+      return response.results.map((t) => result(t.name, t.errorCode, t.errorMessage));
+    });
+  }
+
+  /** One offset per partition, asked of each leader; see OffsetSpec. */
+  async listOffsets(partitions: readonly TopicPartition[], spec: OffsetSpec, options: { isolationLevel?: 0 | 1 } = {}): Promise<ListedOffset[]> {
+    const timestamp = typeof spec === 'bigint' ? spec : SPEC_TIMESTAMP[spec];
+    const isolationLevel = options.isolationLevel ?? 0;
+    const found = await this.perLeader(partitions, async (connection, group) => {
+      // v1 is the floor Kafka 4 serves; max-timestamp needs v7; isolation levels start at v2.
+      const version = requireVersion(connection, ListOffsetsRequest, spec === 'max-timestamp' ? 7 : isolationLevel ? 2 : 1);
+      const response = await connection.send(LIST_OFFSETS, version, {
+        replicaId: -1,
+        isolationLevel: version >= 2 ? isolationLevel : 0,
+        topics: groupByTopic(group).map(([name, ps]) => ({
+          name,
+          partitions: ps.map((p) => ({ partitionIndex: p.partition, currentLeaderEpoch: -1, timestamp, maxNumOffsets: 1 })),
+        })),
+        timeoutMs: version >= 10 ? this.timeoutMs : 0,
+      });
+      return response.topics.flatMap((t) =>
+        t.partitions.map((p) => ({
+          errorCode: p.errorCode,
+          value: { topic: t.name, partition: p.partitionIndex, offset: p.offset, timestamp: p.timestamp, leaderEpoch: p.leaderEpoch },
+        })),
+      );
+    });
+    return partitions.map((p) => found.get(`${p.topic}\0${p.partition}`)!);
+  }
+
+  /**
+   * Sends one request per leader for the partitions it leads and collects per-partition
+   * answers. Partitions whose leader moved (or whose leader is unreachable) are routed again
+   * after a metadata refresh, within the cluster's retry budget; any other error is thrown.
+   */
+  private async perLeader<T extends TopicPartition, R>(
+    targets: readonly T[],
+    call: (connection: BrokerConnection, group: T[]) => Promise<{ errorCode: number; value: R & TopicPartition }[]>,
+  ): Promise<Map<string, R>> {
+    const found = new Map<string, R>();
+    let pending = [...targets];
+    const topics = [...new Set(targets.map((t) => t.topic))];
+    await this.cluster.retrying(async () => {
+      const retry: T[] = [];
+      let firstError: Error | null = null;
+      const groups = await this.cluster.byLeader(pending);
+      await Promise.all(
+        [...groups].map(async ([leaderId, group]) => {
+          let answers: { errorCode: number; value: R & TopicPartition }[];
+          try {
+            answers = await call(await this.cluster.connectionTo(leaderId), group);
+          } catch (err) {
+            if (!(err instanceof ConnectionError)) throw err;
+            retry.push(...group);
+            firstError ??= err;
+            return;
+          }
+          for (const a of answers) {
+            const key = `${a.value.topic}\0${a.value.partition}`;
+            if (a.errorCode === ErrorCode.NONE) found.set(key, a.value);
+            else if (REFRESH_METADATA_ERRORS.has(a.errorCode)) {
+              retry.push(group.find((g) => g.topic === a.value.topic && g.partition === a.value.partition)!);
+              firstError ??= new KafkaProtocolError(a.errorCode, `${a.value.topic}-${a.value.partition}`);
+            } else throw new KafkaProtocolError(a.errorCode, `${a.value.topic}-${a.value.partition}`);
+          }
+        }),
+      );
+      pending = retry;
+      if (firstError) throw firstError;
+    }, topics);
+    return found;
+  }
+
+  /** Moves each partition's log start offset up to `offset` (-1: the high watermark), through its leader. */
+  async deleteRecords(targets: readonly (TopicPartition & { offset: bigint })[]): Promise<DeletedRecords[]> {
+    const found = await this.perLeader(targets, async (connection, group) => {
+      const version = requireVersion(connection, DeleteRecordsRequest);
+      const response = await connection.send(DELETE_RECORDS, version, {
+        topics: groupByTopic(group).map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, offset: p.offset })) })),
+        timeoutMs: this.timeoutMs,
+      });
+      // Errors other than stale routing belong to the result, as kafka-delete-records.sh prints them per partition.
+      return response.topics.flatMap((t) =>
+        t.partitions.map((p) => ({
+          errorCode: REFRESH_METADATA_ERRORS.has(p.errorCode) ? p.errorCode : ErrorCode.NONE,
+          value: {
+            topic: t.name,
+            partition: p.partitionIndex,
+            lowWatermark: p.lowWatermark,
+            errorCode: p.errorCode,
+            error: p.errorCode === ErrorCode.NONE ? null : new KafkaProtocolError(p.errorCode, `${t.name}-${p.partitionIndex}`),
+          },
+        })),
+      );
+    });
+    return targets.map((t) => found.get(`${t.topic}\0${t.partition}`)!);
+  }
+
+  /** Log dirs of each broker (all brokers when none are named), for every partition or the ones given. */
+  async describeLogDirs(brokerIds?: readonly number[], topics?: readonly TopicPartition[]): Promise<BrokerLogDirs[]> {
+    const metadata = await this.cluster.refreshMetadata([]);
+    const ids = brokerIds ?? [...metadata.brokers.keys()].sort((a, b) => a - b);
+    let request: DescribeLogDirsRequest = { topics: null };
+    if (topics) {
+      const byTopic = new Map<string, number[]>();
+      for (const t of topics) byTopic.set(t.topic, [...(byTopic.get(t.topic) ?? []), t.partition]);
+      request = { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) };
+    }
+    return Promise.all(
+      ids.map(async (brokerId) => {
+        const connection = await this.cluster.connectionTo(brokerId);
+        const version = requireVersion(connection, DescribeLogDirsRequest);
+        const response = await connection.send(DESCRIBE_LOG_DIRS, version, request);
+        return { brokerId, errorCode: response.errorCode, logDirs: response.results };
+      }),
+    );
+  }
+
+  /** DescribeCluster where the broker has it (Kafka 2.8+), else the same facts from Metadata. */
+  async describeCluster(): Promise<ClusterDescription> {
+    const connection = await this.cluster.anyConnection();
+    const version = connection.usableVersion(DescribeClusterRequest);
+    if (version === null) {
+      const metadata = await this.cluster.refreshMetadata([]);
+      return { clusterId: metadata.clusterId, controllerId: metadata.controllerId, brokers: [...metadata.brokers.values()].sort((a, b) => a.nodeId - b.nodeId) };
+    }
+    const response = await connection.send(DESCRIBE_CLUSTER, version, { includeClusterAuthorizedOperations: false, endpointType: 1 });
+    if (response.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(response.errorCode, response.errorMessage);
+    return {
+      clusterId: response.clusterId,
+      controllerId: response.controllerId,
+      brokers: response.brokers.map((b) => ({ nodeId: b.brokerId, host: b.host, port: b.port, rack: b.rack })).sort((a, b) => a.nodeId - b.nodeId),
+    };
+  }
+
+  /** Each broker's ApiVersions ranges, as `kafka-broker-api-versions.sh` prints them. */
+  async apiVersionsByBroker(): Promise<BrokerApiVersions[]> {
+    const metadata = await this.cluster.refreshMetadata([]);
+    const brokers = [...metadata.brokers.values()].sort((a, b) => a.nodeId - b.nodeId);
+    return Promise.all(
+      brokers.map(async (broker) => {
+        const connection = await this.cluster.connectionTo(broker.nodeId);
+        return { broker, versions: new Map(connection.versions) };
+      }),
+    );
+  }
+
+  close(): void {
+    this.cluster.close();
+  }
+}
