@@ -11,7 +11,7 @@ import { handlerTable } from './handlers/index.js';
 import type { ApiHandler } from './handlers/types.js';
 import type { Clock } from './log/clock.js';
 import type { LogConfig } from './log/log-config.js';
-import { LogManager } from './log/log-manager.js';
+import { LogManager, type LogManagerOptions } from './log/log-manager.js';
 import type { Logger } from './logger.js';
 import { SocketServer, type BoundListener } from './network/socket-server.js';
 import { FetchSessionCache } from './replication/fetch-session.js';
@@ -48,6 +48,8 @@ export interface BrokerSettings {
   connectionsMaxIdleMs: number;
   queuedMaxRequests: number;
   retentionCheckIntervalMs: number;
+  /** How often the log manager cleans, flushes and checkpoints. */
+  logManager: LogManagerOptions;
   /** Effective settings of a topic given its dynamic overrides; throws on an invalid override. */
   topicSettings(overrides: ReadonlyMap<string, string>): TopicSettings;
   /** The error for one topic config in a create or alter request, or null when it is valid. */
@@ -109,7 +111,7 @@ export class Broker {
 
   /** Opens the logs, replays the metadata log, registers, and starts listening. */
   static async start(config: BrokerSettings, log: Logger, clock: Clock): Promise<Broker> {
-    const logs = await LogManager.open(config.logDirs, config.topicSettings(new Map()).log, clock, log);
+    const logs = await LogManager.open(config.logDirs, config.topicSettings(new Map()).log, clock, log, config.logManager);
     const metadataLog = await MetadataLog.open(logs, config.clusterId, config.nodeId, log);
     const broker = new Broker(config, logs, metadataLog, log, clock);
     const replayed = await metadataLog.replayAll();

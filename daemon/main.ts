@@ -50,6 +50,12 @@ export function brokerSettings(config: BrokerConfig, clusterId: string): BrokerS
     connectionsMaxIdleMs: config.connectionsMaxIdleMs,
     queuedMaxRequests: config.queuedMaxRequests,
     retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+    logManager: {
+      cleanerBackoffMs: config.logCleanerBackoffMs,
+      checkpointIntervalMs: Math.min(config.logFlushOffsetCheckpointIntervalMs, config.logFlushStartOffsetCheckpointIntervalMs),
+      highWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs,
+      producerIdExpirationMs: config.producerIdExpirationMs,
+    },
     ...topics,
   };
 }

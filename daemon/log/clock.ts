@@ -17,6 +17,13 @@ export interface Scheduler {
   shutdown(): Promise<void>;
 }
 
+/** Node fires a timer longer than 2^31-1 ms after 1 ms; Kafka's "never" (Long.MAX_VALUE) must not become "always". */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function timerDelay(ms: number): number {
+  return Math.min(Math.max(ms, 1), MAX_TIMER_MS);
+}
+
 /** A Scheduler on node's timers. Timers are unref'd: scheduled work never keeps the process alive. */
 export class TimerScheduler implements Scheduler {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -32,7 +39,7 @@ export class TimerScheduler implements Scheduler {
       if (busy || this.stopped) return;
       busy = true;
       this.track(name, task).finally(() => (busy = false));
-    }, periodMs);
+    }, timerDelay(periodMs));
     timer.unref();
     this.timers.add(timer);
   }
@@ -42,7 +49,7 @@ export class TimerScheduler implements Scheduler {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (!this.stopped) void this.track(name, task);
-    }, delayMs);
+    }, timerDelay(delayMs));
     timer.unref();
     this.timers.add(timer);
   }
