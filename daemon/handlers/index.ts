@@ -6,6 +6,7 @@ import { createTopics } from './create-topics.js';
 import { deleteRecords } from './delete-records.js';
 import { deleteTopics } from './delete-topics.js';
 import { describeCluster } from './describe-cluster.js';
+import { describeConfigs } from './describe-configs.js';
 import { describeLogDirs } from './describe-log-dirs.js';
 import { describeTopicPartitions } from './describe-topic-partitions.js';
 import { fetch } from './fetch.js';
@@ -27,6 +28,7 @@ const handlers: ApiHandler[] = [
   deleteRecords,
   initProducerId,
   createPartitions,
+  describeConfigs,
   offsetForLeaderEpoch,
   describeLogDirs,
   describeCluster,

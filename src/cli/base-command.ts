@@ -1,5 +1,6 @@
 // What every tk command shares: --debug, and errors as one line on stderr with a non-zero exit.
 import { Command, Flags } from '@oclif/core';
+import { connectionErrorLine } from './render/errors.js';
 
 /** An error whose message is already the one line a user should read. */
 export class UserError extends Error {
@@ -21,7 +22,10 @@ export abstract class TkCommand extends Command {
     // oclif's own parse errors (bad flags) keep their usage text and exit code.
     if (err.oclif !== undefined) return super.catch(err);
     const debug = this.argv.includes('--debug');
-    process.stderr.write(debug ? `${err.stack ?? err.message}\n` : `Error: ${err.message}\n`);
+    // A ConnectionError from src/client (matched by name: importing the client here would load it for every command).
+    const address = (err as { address?: unknown }).address;
+    const message = err.name === 'ConnectionError' && typeof address === 'string' ? connectionErrorLine(err.message, address) : err.message;
+    process.stderr.write(debug ? `Error: ${message}\n${err.stack ?? ''}\n` : `Error: ${message}\n`);
     process.exitCode = err.exitCode ?? 1;
     return undefined;
   }

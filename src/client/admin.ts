@@ -14,6 +14,8 @@ import { DeleteTopicsRequest } from '../protocol/generated/clients/delete-topics
 import { DeleteTopicsResponse } from '../protocol/generated/clients/delete-topics-response.js';
 import { DescribeClusterRequest } from '../protocol/generated/clients/describe-cluster-request.js';
 import { DescribeClusterResponse } from '../protocol/generated/clients/describe-cluster-response.js';
+import { DescribeConfigsRequest } from '../protocol/generated/clients/describe-configs-request.js';
+import { DescribeConfigsResponse, type DescribeConfigsResult } from '../protocol/generated/clients/describe-configs-response.js';
 import { DescribeLogDirsRequest } from '../protocol/generated/clients/describe-log-dirs-request.js';
 import { DescribeLogDirsResponse, type DescribeLogDirsResult } from '../protocol/generated/clients/describe-log-dirs-response.js';
 import { ZERO_UUID } from '../protocol/primitives.js';
@@ -29,6 +31,50 @@ const DELETE_RECORDS = api(DeleteRecordsRequest, DeleteRecordsResponse);
 const DESCRIBE_LOG_DIRS = api(DescribeLogDirsRequest, DescribeLogDirsResponse);
 const DESCRIBE_CLUSTER = api(DescribeClusterRequest, DescribeClusterResponse);
 const LIST_OFFSETS = api(ListOffsetsRequest, ListOffsetsResponse);
+const DESCRIBE_CONFIGS = api(DescribeConfigsRequest, DescribeConfigsResponse);
+
+/** DescribeConfigs resource types (Kafka's ConfigResource.Type). */
+export const ConfigResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const;
+
+/** DescribeConfigs' ConfigSource names by id; v0 responses carry none (UNKNOWN). */
+const CONFIG_SOURCES = ['UNKNOWN', 'DYNAMIC_TOPIC_CONFIG', 'DYNAMIC_BROKER_CONFIG', 'DYNAMIC_DEFAULT_BROKER_CONFIG', 'STATIC_BROKER_CONFIG', 'DEFAULT_CONFIG', 'DYNAMIC_BROKER_LOGGER_CONFIG', 'CLIENT_METRICS_CONFIG', 'GROUP_CONFIG'] as const;
+export type ConfigSourceName = (typeof CONFIG_SOURCES)[number];
+
+const sourceName = (id: number): ConfigSourceName => CONFIG_SOURCES[id] ?? 'UNKNOWN';
+
+export interface ConfigResource {
+  type: number;
+  name: string;
+  /** Only these config names; all when absent. */
+  configNames?: readonly string[];
+}
+
+export interface ConfigSynonymDescription {
+  name: string;
+  value: string | null;
+  source: ConfigSourceName;
+}
+
+export interface ConfigEntryDescription {
+  name: string;
+  /** null for sensitive configs. */
+  value: string | null;
+  source: ConfigSourceName;
+  /** The value is the default (Kafka's ConfigEntry.isDefault: source DEFAULT_CONFIG). */
+  isDefault: boolean;
+  readOnly: boolean;
+  isSensitive: boolean;
+  synonyms: ConfigSynonymDescription[];
+}
+
+export interface ConfigResourceDescription {
+  type: number;
+  name: string;
+  errorCode: number;
+  errorMessage: string | null;
+  error: KafkaProtocolError | null;
+  configs: ConfigEntryDescription[];
+}
 
 /**
  * Which offset ListOffsets returns: the log start, the log end (the high watermark, or the last
@@ -355,6 +401,52 @@ export class Admin {
       controllerId: response.controllerId,
       brokers: response.brokers.map((b) => ({ nodeId: b.brokerId, host: b.host, port: b.port, rack: b.rack })).sort((a, b) => a.nodeId - b.nodeId),
     };
+  }
+
+  /**
+   * Config entries of topics and brokers. A broker's own configs are asked of that broker, the
+   * rest of any broker, as Kafka's Admin does. Per-resource errors are in the result.
+   */
+  async describeConfigs(resources: readonly ConfigResource[], options: { includeSynonyms?: boolean } = {}): Promise<ConfigResourceDescription[]> {
+    const byTarget = new Map<number | 'any', ConfigResource[]>();
+    for (const r of resources) {
+      const target = r.type === ConfigResourceType.BROKER && /^\d+$/.test(r.name) ? Number(r.name) : 'any';
+      byTarget.set(target, [...(byTarget.get(target) ?? []), r]);
+    }
+    const answers = new Map<string, DescribeConfigsResult>();
+    await Promise.all(
+      [...byTarget].map(async ([target, group]) => {
+        const connection = target === 'any' ? await this.cluster.anyConnection() : await this.cluster.connectionTo(target);
+        const version = requireVersion(connection, DescribeConfigsRequest);
+        const response = await connection.send(DESCRIBE_CONFIGS, version, {
+          resources: group.map((r) => ({ resourceType: r.type, resourceName: r.name, configurationKeys: r.configNames ? [...r.configNames] : null })),
+          includeSynonyms: version >= 1 ? (options.includeSynonyms ?? false) : false,
+          includeDocumentation: false,
+        });
+        for (const result of response.results) answers.set(`${result.resourceType}\0${result.resourceName}`, result);
+        if (version === 0) for (const result of response.results) for (const c of result.configs) c.configSource = c.isDefault ? 5 : -1;
+      }),
+    );
+    return resources.map((r) => {
+      const raw = answers.get(`${r.type}\0${r.name}`);
+      if (!raw) throw new KafkaProtocolError(ErrorCode.UNKNOWN_SERVER_ERROR, `no DescribeConfigs result for resource ${r.name}`);
+      return {
+        type: r.type,
+        name: r.name,
+        errorCode: raw.errorCode,
+        errorMessage: raw.errorMessage,
+        error: raw.errorCode === ErrorCode.NONE ? null : new KafkaProtocolError(raw.errorCode, raw.errorMessage),
+        configs: raw.configs.map((c) => ({
+          name: c.name,
+          value: c.value,
+          source: sourceName(c.configSource),
+          isDefault: c.configSource === 5,
+          readOnly: c.readOnly,
+          isSensitive: c.isSensitive,
+          synonyms: c.synonyms.map((s) => ({ name: s.name, value: s.value, source: sourceName(s.source) })),
+        })),
+      };
+    });
   }
 
   /** Each broker's ApiVersions ranges, as `kafka-broker-api-versions.sh` prints them. */

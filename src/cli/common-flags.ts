@@ -1,0 +1,76 @@
+// The flags every client command shares (--bootstrap-server, --command-config, --output) and
+// what they turn into: the bootstrap list and the client options, read as Kafka's tools read
+// them.
+import { readFile } from 'node:fs/promises';
+import { Flags } from '@oclif/core';
+import { parseProperties } from '../config/properties.js';
+import { UserError } from './base-command.js';
+
+export const DEFAULT_BOOTSTRAP_SERVER = 'localhost:9092';
+
+export const OUTPUT_FORMATS = ['text', 'json'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export const clientFlags = {
+  'bootstrap-server': Flags.string({
+    description: `The Kafka server(s) to connect to, host:port[,host:port]. Default: $TK_BOOTSTRAP_SERVER, else ${DEFAULT_BOOTSTRAP_SERVER}.`,
+    helpValue: 'HOST:PORT',
+  }),
+  'command-config': Flags.string({
+    description: 'A properties file of client settings (client.id, request.timeout.ms, security.protocol, ...).',
+    helpValue: 'FILE',
+  }),
+  output: Flags.string({
+    description: 'Output format: text (as the Kafka tool prints it) or json.',
+    options: [...OUTPUT_FORMATS],
+    default: 'text',
+  }),
+};
+
+export interface ClientSettings {
+  bootstrap: string;
+  clientId: string | undefined;
+  requestTimeoutMs: number | undefined;
+}
+
+/** The flag when given, else TK_BOOTSTRAP_SERVER when set, else localhost:9092. */
+export function resolveBootstrap(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag !== undefined) return flag;
+  const fromEnv = env.TK_BOOTSTRAP_SERVER;
+  return fromEnv !== undefined && fromEnv.trim() !== '' ? fromEnv : DEFAULT_BOOTSTRAP_SERVER;
+}
+
+/** Client settings from command-config properties; throws UserError for what tk cannot honour. */
+export function clientSettingsFrom(props: ReadonlyMap<string, string>, bootstrap: string): ClientSettings {
+  const protocol = props.get('security.protocol');
+  if (protocol !== undefined && protocol.trim().toUpperCase() !== 'PLAINTEXT') {
+    throw new UserError(`security.protocol=${protocol.trim()} is not supported yet: tk connects with PLAINTEXT only`);
+  }
+  let requestTimeoutMs: number | undefined;
+  const timeout = props.get('request.timeout.ms');
+  if (timeout !== undefined) {
+    requestTimeoutMs = Number(timeout.trim());
+    if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 0) {
+      throw new UserError(`Invalid value ${timeout} for configuration request.timeout.ms: Not a number of type INT`);
+    }
+  }
+  const clientId = props.get('client.id');
+  return { bootstrap, clientId: clientId === undefined || clientId === '' ? undefined : clientId, requestTimeoutMs };
+}
+
+/** Reads --command-config (when given) and resolves the bootstrap list. */
+export async function loadClientSettings(flags: { 'bootstrap-server'?: string; 'command-config'?: string }): Promise<ClientSettings> {
+  let props = new Map<string, string>();
+  const file = flags['command-config'];
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+      throw new UserError(`cannot read --command-config ${file}: ${reason}`);
+    }
+    props = parseProperties(text);
+  }
+  return clientSettingsFrom(props, resolveBootstrap(flags['bootstrap-server']));
+}
