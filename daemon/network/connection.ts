@@ -29,6 +29,7 @@ export class KafkaConnection {
   private buffered = 0;
   private readonly pending: PendingResponse[] = [];
   private readingPaused = false;
+  private processing = false;
   private closed = false;
   readonly remote: string;
 
@@ -65,7 +66,24 @@ export class KafkaConnection {
   private onData(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    while (!this.closed && this.buffered >= 4) {
+    this.processBuffered();
+  }
+
+  /** Dispatches buffered frames while fewer than queued.max.requests wait for their response. */
+  private processBuffered(): void {
+    // A handler that answers synchronously flushes from inside this loop: the loop itself goes on.
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      this.dispatchFrames();
+    } finally {
+      this.processing = false;
+    }
+    this.updateReading();
+  }
+
+  private dispatchFrames(): void {
+    while (!this.closed && this.buffered >= 4 && this.pending.length < this.limits.maxInFlightRequests) {
       const size = this.peekSize();
       if (size < 0 || size > this.limits.maxRequestBytes) {
         this.close(`request size ${size} is outside 0..${this.limits.maxRequestBytes} (socket.request.max.bytes)`);
@@ -74,7 +92,6 @@ export class KafkaConnection {
       if (this.buffered < 4 + size) break;
       this.dispatch(this.take(4 + size).subarray(4));
     }
-    this.updateReading();
   }
 
   private peekSize(): number {
@@ -186,11 +203,14 @@ export class KafkaConnection {
   }
 
   private flush(): void {
+    let released = false;
     while (this.pending.length > 0 && this.pending[0].bytes !== undefined) {
       const { bytes } = this.pending.shift()!;
       if (bytes) this.socket.write(bytes);
+      released = true;
     }
-    this.updateReading();
+    if (released && this.buffered > 0) this.processBuffered();
+    else this.updateReading();
   }
 
   /** Back-pressure: stop reading while too many requests wait or the socket's write buffer is full. */
