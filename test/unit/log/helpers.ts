@@ -7,6 +7,7 @@ import { afterEach } from 'vitest';
 import { buildBatch, type BuildBatchOptions, type RecordInput } from '../../../src/protocol/records.js';
 import type { Clock, Scheduler } from '../../../daemon/log/clock.js';
 import type { PartitionLog } from '../../../daemon/log/partition-log.js';
+import { LogError } from '../../../daemon/log/errors.js';
 
 const dirs: string[] = [];
 
@@ -75,4 +76,15 @@ export function keyed(entries: readonly [string | null, string | null][], option
 export async function crash(log: PartitionLog): Promise<void> {
   await log.leaderEpochCache.flush();
   for (const segment of log.segmentList()) await segment.log.close();
+}
+
+/** The Kafka error code of the LogError a promise rejects with; fails the test if it resolves. */
+export async function codeOf(promise: Promise<unknown>): Promise<number> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof LogError) return err.code;
+    throw err;
+  }
+  throw new Error('expected a LogError');
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { defaultLogConfig, type LogConfig } from '../../../daemon/log/log-config.js';
 import { PartitionLog } from '../../../daemon/log/partition-log.js';
-import { LogError, UnexpectedAppendOffsetError } from '../../../daemon/log/errors.js';
+import { UnexpectedAppendOffsetError } from '../../../daemon/log/errors.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import {
   TimestampType,
@@ -15,7 +15,7 @@ import {
   setBaseOffset,
   validateBatch,
 } from '../../../src/protocol/records.js';
-import { ManualClock, batch, keyed, tempDir } from './helpers.js';
+import { ManualClock, batch, keyed, tempDir, codeOf } from './helpers.js';
 
 const NOW = 1_700_000_000_000;
 const T0 = BigInt(NOW);
@@ -28,16 +28,6 @@ async function openLog(config: Partial<LogConfig> = {}, clock = new ManualClock(
 
 function headersOf(records: Buffer) {
   return [...iterateBatches(records)].flatMap((e) => (e.kind === 'batch' ? [e.header] : []));
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof LogError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a LogError');
 }
 
 describe('partition log: appends as leader', () => {

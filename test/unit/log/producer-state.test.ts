@@ -1,14 +1,13 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { LogError } from '../../../daemon/log/errors.js';
 import { defaultLogConfig, type LogConfig } from '../../../daemon/log/log-config.js';
 import { PartitionLog } from '../../../daemon/log/partition-log.js';
 import { incrementSequence } from '../../../daemon/log/producer-state.js';
 import { crc32c } from '../../../src/protocol/crc32c.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { buildBatch, buildEndTransactionBatch, ControlRecordType } from '../../../src/protocol/records.js';
-import { ManualClock, tempDir } from './helpers.js';
+import { ManualClock, tempDir, codeOf } from './helpers.js';
 
 const NOW = 1_700_000_000_000;
 const PID = 1000n;
@@ -27,16 +26,6 @@ function produced(seq: number, count = 5, epoch = 0, options: { transactional?: 
     baseSequence: seq,
     isTransactional: options.transactional,
   });
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<number> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof LogError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a LogError');
 }
 
 describe('producer state: the idempotent producer', () => {
