@@ -58,19 +58,32 @@ export function clientSettingsFrom(props: ReadonlyMap<string, string>, bootstrap
   return { bootstrap, clientId: clientId === undefined || clientId === '' ? undefined : clientId, requestTimeoutMs };
 }
 
+/** Reads a Java properties file named by a flag; a missing or unreadable file is one clear line. */
+export async function readPropertiesFile(file: string, flagName: string): Promise<Map<string, string>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new UserError(`cannot read --${flagName} ${file}: ${reason}`);
+  }
+  return parseProperties(text);
+}
+
+/** Repeatable `key=value` flags (--producer-property, --property, ...) as a map; later ones win. */
+export function parseKeyValueFlags(values: readonly string[], flagName: string): Map<string, string> {
+  const props = new Map<string, string>();
+  for (const entry of values) {
+    const at = entry.indexOf('=');
+    if (at <= 0) throw new UserError(`Invalid --${flagName} '${entry}': expected key=value`);
+    props.set(entry.slice(0, at).trim(), entry.slice(at + 1));
+  }
+  return props;
+}
+
 /** Reads --command-config (when given) and resolves the bootstrap list. */
 export async function loadClientSettings(flags: { 'bootstrap-server'?: string; 'command-config'?: string }): Promise<ClientSettings> {
-  let props = new Map<string, string>();
   const file = flags['command-config'];
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-      throw new UserError(`cannot read --command-config ${file}: ${reason}`);
-    }
-    props = parseProperties(text);
-  }
+  const props = file === undefined ? new Map<string, string>() : await readPropertiesFile(file, 'command-config');
   return clientSettingsFrom(props, resolveBootstrap(flags['bootstrap-server']));
 }
