@@ -513,8 +513,22 @@ function emitErrors(tsvPath: string): string {
   return lines.join('\n');
 }
 
+function requestsByKey(messages: Message[]): Message[] {
+  return messages.filter((m) => m.spec.type === 'request').sort((a, b) => a.spec.apiKey! - b.spec.apiKey!);
+}
+
+/** ApiKey alone, without the codecs: a command that speaks a few APIs must not load all of them. */
+function emitApiKeys(messages: Message[]): string {
+  const lines = [HEADER];
+  lines.push('export const ApiKey = {');
+  for (const req of requestsByKey(messages)) lines.push(`  ${req.spec.name.replace(/Request$/, '')}: ${req.spec.apiKey},`);
+  lines.push('} as const;', '');
+  lines.push('export type ApiName = keyof typeof ApiKey;', '');
+  return lines.join('\n');
+}
+
 function emitApiTable(messages: Message[]): string {
-  const requests = messages.filter((m) => m.spec.type === 'request').sort((a, b) => a.spec.apiKey! - b.spec.apiKey!);
+  const requests = requestsByKey(messages);
   const responses = new Map(messages.filter((m) => m.spec.type === 'response').map((m) => [m.spec.apiKey!, m]));
   const lines = [HEADER];
   for (const req of requests) {
@@ -522,11 +536,8 @@ function emitApiTable(messages: Message[]): string {
     lines.push(`import { ${req.spec.name} } from './clients/${kebab(req.spec.name)}.js';`);
     lines.push(`import { ${res.spec.name} } from './clients/${kebab(res.spec.name)}.js';`);
   }
-  lines.push(`import type { MessageCodec } from '../codec.js';`, '');
-  lines.push('export const ApiKey = {');
-  for (const req of requests) lines.push(`  ${req.spec.name.replace(/Request$/, '')}: ${req.spec.apiKey},`);
-  lines.push('} as const;', '');
-  lines.push('export type ApiName = keyof typeof ApiKey;', '');
+  lines.push(`import type { MessageCodec } from '../codec.js';`, `import type { ApiName } from './api-keys.js';`, '');
+  lines.push(`export { ApiKey, type ApiName } from './api-keys.js';`, '');
   lines.push('export interface ApiDefinition {');
   lines.push('  name: ApiName;', '  apiKey: number;', '  request: MessageCodec<unknown>;', '  response: MessageCodec<unknown>;', '  listeners: readonly string[];', '  latestVersionUnstable: boolean;', '}', '');
   lines.push('export const apis: readonly ApiDefinition[] = [');
@@ -568,6 +579,7 @@ export function generate(definitionsDir: string, outDir: string): void {
     writeFileSync(join(outDir, m.group, `${kebab(m.spec.name)}.ts`), emitMessage(m));
   }
   writeFileSync(join(outDir, 'errors.ts'), emitErrors(join(definitionsDir, 'errors.tsv')));
+  writeFileSync(join(outDir, 'api-keys.ts'), emitApiKeys(messages));
   writeFileSync(join(outDir, 'apis.ts'), emitApiTable(messages));
   writeFileSync(join(outDir, 'metadata-records.ts'), emitMetadataRecordTable(messages));
   writeFileSync(join(outDir, 'schema.json'), JSON.stringify(Object.fromEntries(messages.map((m) => [m.spec.name, schemaOf(m)])), null, 1) + '\n');

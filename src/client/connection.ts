@@ -3,7 +3,7 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { headerVersions } from '../protocol/api-keys.js';
 import type { MessageCodec } from '../protocol/codec.js';
-import { ApiKey } from '../protocol/generated/apis.js';
+import { ApiKey } from '../protocol/generated/api-keys.js';
 import { ApiVersionsRequest } from '../protocol/generated/clients/api-versions-request.js';
 import { ApiVersionsResponse } from '../protocol/generated/clients/api-versions-response.js';
 import { RequestHeader } from '../protocol/generated/clients/request-header.js';

@@ -1,9 +1,10 @@
 // API keys and the header versions each request and response version uses.
-// The table of APIs itself is generated (generated/apis.ts); importing it loads every codec,
-// so a command that needs one API imports that API's module directly instead.
-import { ApiKey } from './generated/apis.js';
+// ApiKey comes from generated/api-keys.ts, which loads no codec; the full table
+// (generated/apis.ts) loads every codec, so a command that needs one API imports that API's
+// module directly instead.
+import { ApiKey } from './generated/api-keys.js';
 
-export { ApiKey, type ApiName } from './generated/apis.js';
+export { ApiKey, type ApiName } from './generated/api-keys.js';
 
 export interface HeaderVersions {
   request: number;
