@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { TkCommand } from '../../src/cli/base-command.js';
+import { outputFlag } from '../../src/cli/common-flags.js';
 
 export class BrokerStart extends TkCommand {
   static override summary = 'Start a Kafka-compatible broker (kafka-server-start.sh).';
@@ -12,6 +13,7 @@ export class BrokerStart extends TkCommand {
   static override flags = {
     override: Flags.string({ description: 'Set a property, overriding the file: key=value. Repeatable.', multiple: true, default: [] }),
     daemon: Flags.boolean({ description: 'Detach, writing a pid file and a log file in the first log directory.', default: false }),
+    ...outputFlag,
   };
 
   async run(): Promise<void> {
@@ -19,14 +21,14 @@ export class BrokerStart extends TkCommand {
     const options = { propertiesFile: args.config, overrides: flags.override };
     if (flags.daemon) {
       const { startDetached } = await import('../../daemon/detach.js');
-      this.log(await startDetached(options, this.config.root));
+      await this.printReady(await startDetached(options, this.config.root), flags.output);
       return;
     }
     const { startBrokerProcess } = await import('../../daemon/main.js');
     const running = await startBrokerProcess(options);
     const { writePidFile, removePidFile } = await import('../../daemon/detach.js');
     await writePidFile(running.broker.nodeId, running.broker.config.logDirs[0]);
-    this.log(running.readyLine);
+    await this.printReady(running.readyLine, flags.output);
     await new Promise<void>((resolve) => {
       const stop = (signal: string): void => {
         running.broker.log.info(`received ${signal}: shutting down`);
@@ -42,5 +44,11 @@ export class BrokerStart extends TkCommand {
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
     });
+  }
+
+  private async printReady(readyLine: string, output: string): Promise<void> {
+    if (output !== 'json') return this.log(readyLine);
+    const { readyJson } = await import('../../src/cli/render/broker.js');
+    process.stdout.write(readyJson(readyLine));
   }
 }

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { TkCommand, UserError } from '../../src/cli/base-command.js';
+import { outputFlag } from '../../src/cli/common-flags.js';
 
 export class BrokerStop extends TkCommand {
   static override summary = 'Stop brokers started by tk broker start (kafka-server-stop.sh).';
@@ -7,6 +8,7 @@ export class BrokerStop extends TkCommand {
   static override flags = {
     'node-id': Flags.integer({ description: 'Stop only the broker with this node id.' }),
     timeout: Flags.integer({ description: 'How long to wait for each broker to exit, in ms.', default: 30_000 }),
+    ...outputFlag,
   };
 
   async run(): Promise<void> {
@@ -16,5 +18,6 @@ export class BrokerStop extends TkCommand {
     if (stopped.length === 0) {
       throw new UserError(flags['node-id'] === undefined ? 'No tk broker to stop.' : `No tk broker with node id ${flags['node-id']} is running.`);
     }
+    if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ stopped })}\n`);
   }
 }

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { TkCommand, UserError } from '../../src/cli/base-command.js';
+import { outputFlag } from '../../src/cli/common-flags.js';
 
 export class StorageFormat extends TkCommand {
   static override summary = "Format a node's log directories (kafka-storage.sh format).";
@@ -10,6 +11,7 @@ export class StorageFormat extends TkCommand {
     'cluster-id': Flags.string({ char: 't', description: 'The cluster id (a base64url uuid); a new one when omitted.' }),
     override: Flags.string({ description: 'Set a property: key=value. Repeatable.', multiple: true, default: [] }),
     'ignore-formatted': Flags.boolean({ char: 'g', description: 'Succeed when a directory is already formatted.', default: false }),
+    ...outputFlag,
   };
 
   async run(): Promise<void> {
@@ -24,6 +26,7 @@ export class StorageFormat extends TkCommand {
       throw new UserError(`Log directory ${formattedAlready[0]} is already formatted. Use --ignore-formatted to ignore this directory and format the others.`);
     }
     const { clusterId, formatted } = await ensureFormatted(config.logDirs, config.nodeId, flags['cluster-id']);
-    for (const dir of formatted) this.log(`Formatting ${dir} with metadata.version 3.9-IV0 and cluster id ${clusterId}.`);
+    if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ clusterId, nodeId: config.nodeId, formatted })}\n`);
+    else for (const dir of formatted) this.log(`Formatting ${dir} with metadata.version 3.9-IV0 and cluster id ${clusterId}.`);
   }
 }

@@ -11,6 +11,15 @@ export const DEFAULT_BOOTSTRAP_SERVER = 'localhost:9092';
 export const OUTPUT_FORMATS = ['text', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+/** --output, for every command: text as the Kafka tool prints it, or json for scripts. */
+export const outputFlag = {
+  output: Flags.string({
+    description: 'Output format: text (as the Kafka tool prints it) or json.',
+    options: [...OUTPUT_FORMATS],
+    default: 'text',
+  }),
+};
+
 export const clientFlags = {
   'bootstrap-server': Flags.string({
     description: `The Kafka server(s) to connect to, host:port[,host:port]. Default: $TK_BOOTSTRAP_SERVER, else ${DEFAULT_BOOTSTRAP_SERVER}.`,
@@ -20,11 +29,7 @@ export const clientFlags = {
     description: 'A properties file of client settings (client.id, request.timeout.ms, security.protocol, ...).',
     helpValue: 'FILE',
   }),
-  output: Flags.string({
-    description: 'Output format: text (as the Kafka tool prints it) or json.',
-    options: [...OUTPUT_FORMATS],
-    default: 'text',
-  }),
+  ...outputFlag,
 };
 
 export interface ClientSettings {
