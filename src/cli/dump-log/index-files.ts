@@ -43,6 +43,16 @@ async function readWhole(path: string): Promise<Buffer> {
   }
 }
 
+/** Kafka's index classes create a missing index file, so a missing index reads as an empty one. */
+async function readIndex(path: string): Promise<Buffer> {
+  try {
+    return await readWhole(path);
+  } catch (e) {
+    if (e instanceof DumpAbort && e.javaClass === 'java.nio.file.NoSuchFileException') return Buffer.alloc(0);
+    throw e;
+  }
+}
+
 function siblingPath(file: string, suffix: string): string {
   return join(dirname(file), `${basename(file).split('.')[0]}${suffix}`);
 }
@@ -65,7 +75,7 @@ export async function dumpOffsetIndex(file: string, sanityOnly: boolean, maxMess
   try {
     const baseOffset = baseOffsetOf(basename(file));
     const batches = await segmentBatches(file);
-    const bytes = await readWhole(file);
+    const bytes = await readIndex(file);
     const count = Math.floor(bytes.length / OFFSET_ENTRY_SIZE);
     const all = Array.from({ length: count }, (_, i) => ({
       offset: baseOffset + BigInt(bytes.readInt32BE(i * OFFSET_ENTRY_SIZE)),
@@ -115,11 +125,7 @@ export async function dumpTimeIndex(file: string, sanityOnly: boolean): Promise<
     const baseOffset = baseOffsetOf(basename(file));
     const log = await dumpLogFile(siblingPath(file, '.log'), { deep: true, parser: null, skipRecordMetadata: true, maxBytes: INT32_MAX });
     if (log.abort) throw log.abort;
-    const indexBytes = await readWhole(siblingPath(file, '.index')).catch((e: unknown) => {
-      // Kafka creates a missing offset index as an empty one.
-      if (e instanceof DumpAbort) return Buffer.alloc(0);
-      throw e;
-    });
+    const indexBytes = await readIndex(siblingPath(file, '.index'));
     const offsetIndex = liveEntries(
       Array.from({ length: Math.floor(indexBytes.length / OFFSET_ENTRY_SIZE) }, (_, i) => ({
         offset: baseOffset + BigInt(indexBytes.readInt32BE(i * OFFSET_ENTRY_SIZE)),
@@ -127,7 +133,7 @@ export async function dumpTimeIndex(file: string, sanityOnly: boolean): Promise<
       })),
       baseOffset,
     );
-    const bytes = await readWhole(file);
+    const bytes = await readIndex(file);
     const count = Math.floor(bytes.length / TIME_ENTRY_SIZE);
     const all = Array.from({ length: count }, (_, i) => ({
       timestamp: bytes.readBigInt64BE(i * TIME_ENTRY_SIZE),
