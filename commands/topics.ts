@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { TkCommand, UserError } from '../src/cli/base-command.js';
 import { clientFlags, loadClientSettings, type OutputFormat } from '../src/cli/common-flags.js';
+import { isInteractive, loadTerminal } from '../src/cli/terminal.js';
 import type { TopicView } from '../src/cli/render/topics.js';
 import type { TopicsAction, TopicsOptions } from '../src/cli/topics-options.js';
 import type { Admin } from '../src/client/admin.js';
@@ -42,7 +43,13 @@ export class Topics extends TkCommand {
     partitions: Flags.string({ description: 'The number of partitions for the topic being created or altered.', helpValue: 'N' }),
     'replication-factor': Flags.string({ description: 'The replication factor for each partition of the topic being created.', helpValue: 'N' }),
     'replica-assignment': Flags.string({ description: 'Manual partition-to-broker assignments: 1:2,2:3,... (per partition, colon-separated broker ids).', helpValue: 'LIST' }),
-    config: Flags.string({ description: 'A topic configuration override for the topic being created: name=value. Repeatable.', multiple: true, default: [] }),
+    config: Flags.string({ description: 'A topic configuration override for the topic being created: name=value. Repeatable.', helpValue: 'NAME=VALUE', multiple: true, default: [] }),
+    'delete-config': Flags.string({
+      description: 'Refused, as kafka-topics.sh 3.9 refuses it with --bootstrap-server: remove a topic config with tk configs --alter --delete-config.',
+      helpValue: 'NAME',
+      multiple: true,
+      default: [],
+    }),
     'if-exists': Flags.boolean({ description: 'With --alter, --delete or --describe: only act if the topic exists.' }),
     'if-not-exists': Flags.boolean({ description: 'With --create: only act if the topic does not exist yet.' }),
     'exclude-internal': Flags.boolean({ description: 'Exclude internal topics when listing or describing.' }),
@@ -71,6 +78,7 @@ export class Topics extends TkCommand {
       replicationFactor: flags['replication-factor'],
       replicaAssignment: flags['replica-assignment'],
       config: flags.config,
+      deleteConfig: flags['delete-config'],
       ifExists: flags['if-exists'],
       ifNotExists: flags['if-not-exists'],
       excludeInternal: flags['exclude-internal'],
@@ -200,7 +208,9 @@ export class Topics extends TkCommand {
   private async list(admin: Admin, o: TopicsOptions): Promise<void> {
     const render = await import('../src/cli/render/topics.js');
     const names = await this.matchingTopics(admin, o);
-    process.stdout.write(this.output === 'json' ? render.renderListJson(names) : render.renderListText(names));
+    if (this.output === 'json') process.stdout.write(render.renderListJson(names));
+    else if (isInteractive()) process.stdout.write(render.renderListTable(names, await loadTerminal()));
+    else process.stdout.write(render.renderListText(names));
   }
 
   private async describe(admin: Admin, o: TopicsOptions): Promise<void> {
@@ -257,7 +267,9 @@ export class Topics extends TkCommand {
       },
       live,
     );
-    process.stdout.write(this.output === 'json' ? render.renderDescribeJson(selected) : render.renderDescribeText(selected));
+    if (this.output === 'json') process.stdout.write(render.renderDescribeJson(selected));
+    else if (isInteractive()) process.stdout.write(render.renderDescribeTables(selected, await loadTerminal()));
+    else process.stdout.write(render.renderDescribeText(selected));
   }
 
   private async alter(admin: Admin, o: TopicsOptions): Promise<void> {
@@ -282,12 +294,13 @@ export class Topics extends TkCommand {
     const render = await import('../src/cli/render/topics.js');
     const names = await this.matchingTopics(admin, o);
     await this.ensureExists(names, o);
-    if (names.length > 0 && !yes && process.stdin.isTTY && process.stdout.isTTY) {
-      const { createInterface } = await import('node:readline/promises');
-      const rl = createInterface({ input: process.stdin, output: process.stdout });
-      const answer = await rl.question(`Delete topic${names.length > 1 ? 's' : ''} ${names.join(', ')}? (y/N) `);
-      rl.close();
-      if (!/^y(es)?$/i.test(answer.trim())) throw new UserError('deletion cancelled: nothing was deleted');
+    if (names.length > 0 && !yes) {
+      const { canPrompt, confirm } = await import('../src/cli/prompt.js');
+      if (canPrompt() && !(await confirm(`Delete topic${names.length > 1 ? 's' : ''} ${names.join(', ')}?`))) {
+        process.stderr.write('deletion cancelled: nothing was deleted\n');
+        process.exitCode = 1;
+        return;
+      }
     }
     if (names.length > 0) {
       const results = await admin.deleteTopics(names);

@@ -17,6 +17,8 @@ export interface TopicsOptions {
   replicationFactor?: string;
   replicaAssignment?: string;
   config: readonly string[];
+  /** Refused as Kafka 3.9 refuses it; optional so callers that never pass it need not. */
+  deleteConfig?: readonly string[];
   ifExists: boolean;
   ifNotExists: boolean;
   excludeInternal: boolean;
@@ -59,6 +61,7 @@ type OptionName =
   | 'replication-factor'
   | 'replica-assignment'
   | 'config'
+  | 'delete-config'
   | 'if-exists'
   | 'if-not-exists'
   | 'exclude-internal'
@@ -84,6 +87,7 @@ function present(o: TopicsOptions): Set<OptionName> {
   flag('replication-factor', o.replicationFactor !== undefined);
   flag('replica-assignment', o.replicaAssignment !== undefined);
   flag('config', o.config.length > 0);
+  flag('delete-config', (o.deleteConfig?.length ?? 0) > 0);
   flag('if-exists', o.ifExists);
   flag('if-not-exists', o.ifNotExists);
   flag('exclude-internal', o.excludeInternal);
@@ -100,6 +104,9 @@ const ALL_ACTIONS: readonly OptionName[] = ['alter', 'create', 'describe', 'list
 const REPORT_OPTIONS: readonly OptionName[] = ['under-replicated-partitions', 'under-min-isr-partitions', 'at-min-isr-partitions', 'unavailable-partitions'];
 
 const spec = (name: string): string => `[${name}]`;
+
+/** Printed after Kafka's refusal of --delete-config: where tk removes a topic config instead. */
+export const DELETE_CONFIG_HINT = 'To remove a topic config, use: tk configs --alter --entity-type topics --entity-name TOPIC --delete-config NAME';
 
 /** Kafka's CommandLineUtils.checkInvalidArgs. */
 function checkInvalid(has: ReadonlySet<OptionName>, used: OptionName, invalid: readonly OptionName[]): void {
@@ -136,6 +143,12 @@ export function checkTopicsOptions(o: TopicsOptions): { action: TopicsAction; no
     if (!has.has('partitions')) throw new TopicsUsageError(`Missing required argument "${spec('partitions')}"`);
   }
   checkInvalid(has, 'config', actionsBut('alter', 'create'));
+  // Kafka 3.9 parses --delete-config but refuses it with --bootstrap-server, which tk always has
+  // (4.0 dropped the option): a topic config is removed with tk configs.
+  checkInvalid(has, 'delete-config', actionsBut('alter'));
+  if (has.has('delete-config')) {
+    throw new TopicsUsageError(`Option "${spec('delete-config')}" can't be used with option "${spec('bootstrap-server')}"\n${DELETE_CONFIG_HINT}`);
+  }
   checkInvalid(has, 'partitions', actionsBut('alter', 'create'));
   checkInvalid(has, 'replication-factor', actionsBut('create'));
   checkInvalid(has, 'replica-assignment', actionsBut('alter', 'create'));

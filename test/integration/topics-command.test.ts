@@ -205,3 +205,18 @@ describe('tk topics without a broker', () => {
     expect(result).toEqual({ code: 1, stdout: '', stderr: 'Error: security.protocol=SASL_SSL is not supported yet: tk connects with PLAINTEXT only\n' });
   });
 });
+
+describe('tk topics --delete-config', () => {
+  it('is refused as kafka-topics.sh 3.9 refuses it, and points at tk configs', async () => {
+    expect(await tk('--list', '--delete-config', 'retention.ms')).toEqual({ code: 1, stdout: '', stderr: 'Option "[delete-config]" can\'t be used with option "[list]"\n' });
+    expect(await tk('--alter', '--topic', 'orders', '--partitions', '5', '--delete-config', 'retention.ms')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'Option "[delete-config]" can\'t be used with option "[bootstrap-server]"\n' +
+        'To remove a topic config, use: tk configs --alter --entity-type topics --entity-name TOPIC --delete-config NAME\n',
+    });
+    // Refused before anything is sent: the topic keeps its partition count.
+    expect((await tk('--describe', '--topic', 'orders')).stdout).toContain('PartitionCount: 3\t');
+  });
+});

@@ -1,5 +1,7 @@
-// What `tk topics` prints: kafka-topics.sh's text byte for byte (TopicCommand), or one JSON
-// document with the same facts. Pure functions over plain data, so they are tested table-driven.
+// What `tk topics` prints: kafka-topics.sh's text byte for byte (TopicCommand), one JSON
+// document with the same facts, or tables for a terminal. Pure functions over plain data, so they
+// are tested table-driven.
+import type { Terminal } from '../terminal.js';
 
 /** A partition as the describe action sees it. */
 export interface PartitionView {
@@ -110,6 +112,41 @@ export function renderDescribeText(topics: readonly TopicDescription[]): string 
   return out;
 }
 
+/**
+ * describe on a terminal: per topic a heading line (the summary when Kafka would print it) and a
+ * table of its partitions. A partition without a leader is red, an ISR short of replicas yellow; the
+ * ELR columns appear only when some partition has one.
+ */
+export function renderDescribeTables(topics: readonly TopicDescription[], term: Terminal): string {
+  const { bad, warn, strong, faint } = term.colours;
+  const blocks: string[] = [];
+  for (const t of topics) {
+    if (!t.summary && t.partitions.length === 0) continue;
+    let heading = strong(t.name);
+    if (t.summary) {
+      const facts = [`PartitionCount: ${t.partitionCount}`, `ReplicationFactor: ${t.replicationFactor}`];
+      if (t.topicId !== ZERO_TOPIC_ID) facts.unshift(`TopicId: ${t.topicId}`);
+      facts.push(`Configs: ${t.configs.length === 0 ? faint('none') : t.configs.map((c) => `${c.name}=${c.value}`).join(',')}`);
+      heading += `  ${facts.join('  ')}`;
+    }
+    let block = `${heading}\n`;
+    if (t.partitions.length > 0) {
+      const withElr = t.partitions.some((p) => (p.elr?.length ?? 0) > 0 || (p.lastKnownElr?.length ?? 0) > 0);
+      const head = ['Partition', 'Leader', 'Replicas', 'Isr', ...(withElr ? ['Elr', 'LastKnownElr'] : [])];
+      const rows = t.partitions.map((p) => {
+        const row = [String(p.partition), p.leader === null ? 'none' : String(p.leader), ids(p.replicas), ids(p.isr)];
+        if (withElr) row.push(p.elr === null ? 'N/A' : ids(p.elr), p.lastKnownElr === null ? 'N/A' : ids(p.lastKnownElr));
+        if (p.leader === null) return row.map((cell) => bad(cell));
+        if (p.isr.length < p.replicas.length) row[3] = warn(row[3]!);
+        return row;
+      });
+      block += term.table(head, rows);
+    }
+    blocks.push(block);
+  }
+  return blocks.join('\n');
+}
+
 export function renderDescribeJson(topics: readonly TopicDescription[]): string {
   const doc = {
     topics: topics.map((t) => ({
@@ -134,6 +171,15 @@ export function renderDescribeJson(topics: readonly TopicDescription[]): string 
 /** TopicCommand prints the names joined by newlines with println: no topics is one empty line. */
 export function renderListText(names: readonly string[]): string {
   return `${names.join('\n')}\n`;
+}
+
+/** list on a terminal: one table of names, internal topics faint. */
+export function renderListTable(names: readonly string[], term: Terminal): string {
+  if (names.length === 0) return `${term.colours.faint('No topics.')}\n`;
+  return term.table(
+    ['Topic'],
+    names.map((name) => [INTERNAL_TOPICS.has(name) ? term.colours.faint(name) : name]),
+  );
 }
 
 export function renderListJson(names: readonly string[]): string {

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkTopicsOptions,
+  DELETE_CONFIG_HINT,
   parseIntegerOption,
   parseReplicaAssignment,
   parseTopicConfigs,
   parseTopicId,
   topicDoesNotExistMessage,
   topicFilter,
+  TopicsUsageError,
   type TopicsOptions,
 } from '../../../src/cli/topics-options.js';
 
@@ -127,5 +129,29 @@ describe('values', () => {
 
   it('a missing topic is named as Kafka formats its Optional', () => {
     expect(topicDoesNotExistMessage('t')).toBe("Topic 'Optional[t]' does not exist as expected");
+  });
+});
+
+describe('--delete-config, as kafka-topics.sh 3.9 checks it', () => {
+  const bootstrapRefusal = `Option "[delete-config]" can't be used with option "[bootstrap-server]"\n${DELETE_CONFIG_HINT}`;
+
+  it.each([
+    [{ list: true }, 'Option "[delete-config]" can\'t be used with option "[list]"'],
+    [{ describe: true }, 'Option "[delete-config]" can\'t be used with option "[describe]"'],
+    [{ create: true, topic: 't' }, 'Option "[delete-config]" can\'t be used with option "[create]"'],
+    [{ delete: true, topic: 't' }, 'Option "[delete-config]" can\'t be used with option "[delete]"'],
+  ] as const)('is refused with the action %j first', (o, message) => {
+    expect(() => checkTopicsOptions(opts({ ...o, deleteConfig: ['retention.ms'] }))).toThrow(new TopicsUsageError(message));
+  });
+
+  it('with --alter, is refused because --bootstrap-server is always given, pointing at tk configs', () => {
+    expect(() => checkTopicsOptions(opts({ alter: true, topic: 't', partitions: '2', deleteConfig: ['retention.ms'] }))).toThrow(new TopicsUsageError(bootstrapRefusal));
+    expect(DELETE_CONFIG_HINT).toContain('tk configs');
+  });
+
+  it('comes after the required-argument checks and the --config check, before --partitions', () => {
+    expect(() => checkTopicsOptions(opts({ alter: true, topic: 't', deleteConfig: ['a'] }))).toThrow('Missing required argument "[partitions]"');
+    expect(() => checkTopicsOptions(opts({ list: true, config: ['a=b'], deleteConfig: ['a'] }))).toThrow('Option "[config]" can\'t be used with option "[list]"');
+    expect(() => checkTopicsOptions(opts({ list: true, partitions: '1', deleteConfig: ['a'] }))).toThrow('Option "[delete-config]" can\'t be used with option "[list]"');
   });
 });
