@@ -38,7 +38,13 @@ export interface RecordMetadata {
   timestamp: bigint;
 }
 
-export type DeliveryCallback = (error: Error | null, metadata: RecordMetadata | null) => void;
+/** The key and value of a record that failed, so one callback shared by many records can say which. */
+export interface FailedRecord {
+  key?: Uint8Array | string | null;
+  value?: Uint8Array | string | null;
+}
+
+export type DeliveryCallback = (error: Error | null, metadata: RecordMetadata | null, failed?: FailedRecord) => void;
 
 export interface ProducerOptions extends ClusterOptions {
   /** 0: fire and forget, 1: the leader has it, -1 (all): every in-sync replica has it. */
@@ -99,6 +105,29 @@ export function partitionForKey(key: Uint8Array, numPartitions: number): number 
 }
 
 // ---- batches ----
+
+const varintSize = (n: number): number => {
+  let zigzag = (n << 1) ^ (n >> 31);
+  let bytes = 1;
+  while ((zigzag & ~0x7f) !== 0) {
+    bytes++;
+    zigzag >>>= 7;
+  }
+  return bytes;
+};
+const lengthPrefixed = (length: number): number => (length < 0 ? 1 : varintSize(length) + length);
+
+/** DefaultRecordBatch.estimateBatchSizeUpperBound: batch header, the record's worst-case overhead, key, value, headers. */
+export function batchSizeUpperBound(keyLength: number, valueLength: number, headers: readonly { key: string; value: Buffer | string | null }[]): number {
+  let size = 61 + 21 + lengthPrefixed(keyLength) + lengthPrefixed(valueLength) + varintSize(headers.length);
+  for (const h of headers) {
+    size += lengthPrefixed(Buffer.byteLength(h.key));
+    size += lengthPrefixed(h.value === null ? -1 : typeof h.value === 'string' ? Buffer.byteLength(h.value) : h.value.length);
+  }
+  return size;
+}
+/** Key and value bytes this far below a limit cannot reach it with any record overhead. */
+const RECORD_SIZE_SLACK = 128;
 
 /** Per-record overhead in a v2 batch, roughly: length, attributes, deltas, key and value lengths, header count. */
 const RECORD_OVERHEAD = 16;
@@ -186,6 +215,11 @@ export class Producer {
    */
   produce(record: ProducerRecord, callback?: DeliveryCallback): boolean {
     if (this.closed) throw new Error('the producer is closed');
+    const tooLarge = this.checkRecordSize(record);
+    if (tooLarge !== null) {
+      this.report(callback, tooLarge, [record]);
+      return this.bufferedBytes < this.options.bufferMemory;
+    }
     let topic = this.topics.get(record.topic);
     if (!topic) {
       topic = { name: record.topic, partitions: [], sticky: -1, waiting: [] };
@@ -238,6 +272,32 @@ export class Producer {
     }
   }
 
+  /**
+   * KafkaProducer.ensureValidRecordSize: a record whose batch could exceed max.request.size or
+   * buffer.memory fails at once, before it is queued. Sizes are Kafka's upper bound for a batch
+   * of one record; the exact sum is only computed when the raw lengths come near a limit.
+   */
+  private checkRecordSize(record: ProducerRecord): KafkaProtocolError | null {
+    const limit = Math.min(this.options.maxRequestSize, this.options.bufferMemory);
+    const keyLength = record.key === null || record.key === undefined ? -1 : typeof record.key === 'string' ? Buffer.byteLength(record.key) : record.key.length;
+    const valueLength = record.value === null ? -1 : typeof record.value === 'string' ? Buffer.byteLength(record.value) : record.value.length;
+    if (keyLength + valueLength + RECORD_SIZE_SLACK < limit && (record.headers === undefined || record.headers.length === 0)) return null;
+    const size = batchSizeUpperBound(keyLength, valueLength, record.headers ?? []);
+    if (size > this.options.maxRequestSize) {
+      return new KafkaProtocolError(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        `The message is ${size} bytes when serialized which is larger than ${this.options.maxRequestSize}, which is the value of the max.request.size configuration.`,
+      );
+    }
+    if (size > this.options.bufferMemory) {
+      return new KafkaProtocolError(
+        ErrorCode.MESSAGE_TOO_LARGE,
+        `The message is ${size} bytes when serialized which is larger than the total memory buffer you have configured with the buffer.memory configuration.`,
+      );
+    }
+    return null;
+  }
+
   // ---- accumulating ----
 
   private async loadTopic(topic: TopicState): Promise<void> {
@@ -248,11 +308,16 @@ export class Producer {
       topic.partitions = info.partitions.map((_, partition) => ({ topic: topic.name, partition, open: null, ready: [] }));
       this.outstanding -= waiting.length;
       for (const w of waiting) this.place(topic, w.record, w.callback);
+      // A flush() that began while these records waited for metadata should not wait out the linger too.
+      if (this.idleWaiters.length > 0) {
+        this.closeOpenBatches();
+        this.drain();
+      }
     } catch (err) {
       const waiting = topic.waiting ?? [];
       // Forget the topic so a later record asks again (it may have been created since).
       this.topics.delete(topic.name);
-      for (const w of waiting) this.report(w.callback, err as Error, 1);
+      for (const w of waiting) this.report(w.callback, err as Error, [w.record]);
       this.outstanding -= waiting.length;
       this.checkIdle();
     }
@@ -273,7 +338,7 @@ export class Producer {
       sticky = true;
     }
     if (!Number.isInteger(partition) || partition < 0 || partition >= numPartitions) {
-      this.report(callback, new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${topic.name} has no partition ${partition}`), 1);
+      this.report(callback, new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${topic.name} has no partition ${partition}`), [record]);
       return;
     }
     const value = toBuffer(record.value);
@@ -401,7 +466,7 @@ export class Producer {
     while (queue.ready.length > 0 && now - queue.ready[0].createdAt >= this.options.deliveryTimeoutMs) {
       const batch = queue.ready.shift()!;
       this.finish(batch);
-      this.report(batch.callbacks, new KafkaProtocolError(ErrorCode.REQUEST_TIMED_OUT, `${batch.topic}-${batch.partition} had no leader within delivery.timeout.ms`), batch.records.length);
+      this.report(batch.callbacks, new KafkaProtocolError(ErrorCode.REQUEST_TIMED_OUT, `${batch.topic}-${batch.partition} had no leader within delivery.timeout.ms`), batch.records);
     }
     if (queue.ready.length === 0) this.withReady.delete(queue);
   }
@@ -480,7 +545,7 @@ export class Producer {
     const expired = Date.now() - batch.createdAt >= this.options.deliveryTimeoutMs;
     if (!retriable || expired || batch.attempts > this.cluster.options.retries || this.closed) {
       this.finish(batch);
-      this.report(batch.callbacks, err, batch.records.length);
+      this.report(batch.callbacks, err, batch.records);
       return;
     }
     setTimeout(() => {
@@ -488,7 +553,7 @@ export class Producer {
       const queue = topic?.partitions[batch.partition];
       if (!topic || !queue) {
         this.finish(batch);
-        this.report(batch.callbacks, err, batch.records.length);
+        this.report(batch.callbacks, err, batch.records);
         return;
       }
       // Back in creation order, ahead of batches made after it.
@@ -523,14 +588,14 @@ export class Producer {
     this.checkIdle();
   }
 
-  /** Failure of `count` records: to their callbacks, or kept for flush() when they have none. */
-  private report(callbacks: DeliveryCallback | (DeliveryCallback | undefined)[] | null | undefined, err: Error, count: number): void {
-    if (typeof callbacks === 'function') return callbacks(err, null);
-    let unreported = callbacks ? 0 : count;
+  /** Failure of these records: to their callbacks, or kept for flush() when they have none. */
+  private report(callbacks: DeliveryCallback | (DeliveryCallback | undefined)[] | null | undefined, err: Error, records: readonly FailedRecord[]): void {
+    if (typeof callbacks === 'function') return callbacks(err, null, records[0]);
+    let unreported = callbacks ? 0 : records.length;
     if (callbacks) {
-      for (let i = 0; i < count; i++) {
+      for (let i = 0; i < records.length; i++) {
         const cb = callbacks[i];
-        if (cb) cb(err, null);
+        if (cb) cb(err, null, records[i]);
         else unreported++;
       }
     }
