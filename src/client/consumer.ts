@@ -1,7 +1,9 @@
 // A consumer of assigned partitions, without a group: start offsets resolved with ListOffsets,
-// one Fetch in flight per leader, records decoded as responses arrive into a bounded buffer
-// that poll() and the async iterator drain. Group membership (subscribe, commits) builds on
-// this in group-member.ts.
+// one Fetch in flight per leader. A response's record sets are kept raw (only batch headers are
+// read, to move the fetch offset and start the next fetch at once) and decoded as poll() and the
+// async iterator drain them, as the Java client's CompletedFetch does: records are short-lived
+// objects, so a fast stream costs little garbage collection. Group membership (subscribe,
+// commits) builds on this in group-member.ts.
 import { ErrorCode, KafkaProtocolError, errorInfo } from '../protocol/errors.js';
 import { FetchRequest } from '../protocol/generated/clients/fetch-request.js';
 import { FetchResponse, type PartitionData } from '../protocol/generated/clients/fetch-response.js';
@@ -15,7 +17,13 @@ import {
   lastOffset,
   records as batchRecords,
   type RecordHeader,
+  type RecordSetEntry,
+  type RecordBatchHeader,
+  CorruptBatchError,
+  RECORD_BATCH_HEADER_SIZE,
+  validateBatch,
 } from '../protocol/records.js';
+import { CompressionType } from '../protocol/compression.js';
 import { Admin } from './admin.js';
 import { Cluster, REFRESH_METADATA_ERRORS, requireVersion, type ClusterOptions } from './cluster.js';
 import { api, ConnectionError } from './connection.js';
@@ -75,11 +83,21 @@ interface PartitionState {
 
 const key = (topic: string, partition: number): string => `${topic}\0${partition}`;
 
+/** One partition's record set from one Fetch response, waiting to be decoded by poll(). */
+interface CompletedFetch {
+  state: PartitionState;
+  /** The partition's generation when fetched: a seek since makes these records stale. */
+  generation: number;
+  records: Generator<ConsumerRecord, void, undefined>;
+  /** At most this many records are left (batch record counts; aborted and control records included). */
+  remaining: number;
+}
+
 export class Consumer implements AsyncIterable<ConsumerRecord> {
   private readonly partitions = new Map<string, PartitionState>();
   private readonly fetching = new Set<number>();
-  private buffer: ConsumerRecord[] = [];
-  private bufferStart = 0;
+  private completed: CompletedFetch[] = [];
+  private bufferedRecords = 0;
   private waiters: (() => void)[] = [];
   private failure: Error | null = null;
   private closed = false;
@@ -111,8 +129,8 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   /** Replaces the assignment; each partition starts at the offset given. */
   async assign(assignments: readonly Assignment[]): Promise<void> {
     this.partitions.clear();
-    this.buffer = [];
-    this.bufferStart = 0;
+    this.completed = [];
+    this.bufferedRecords = 0;
     const resolved = await this.resolveOffsets(assignments);
     for (const a of assignments) {
       const offset = resolved.get(key(a.topic, a.partition))!;
@@ -138,8 +156,11 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     state.generation++;
     state.fetchOffset = offset;
     state.position = offset;
-    this.buffer = this.buffer.slice(this.bufferStart).filter((r) => r.topic !== state.topic || r.partition !== state.partition);
-    this.bufferStart = 0;
+    this.completed = this.completed.filter((c) => {
+      if (c.state !== state) return true;
+      this.bufferedRecords -= c.remaining;
+      return false;
+    });
     this.fetchMore();
   }
 
@@ -168,12 +189,26 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
 
   /**
    * The records buffered now, or, when there are none, those that arrive within `timeoutMs`.
-   * Throws what fetching hit that no retry cures (an out-of-range offset with reset 'none', ...).
+   * Throws what fetching hit that no retry cures (an out-of-range offset with reset 'none', a
+   * corrupt batch, ...).
    */
   async poll(timeoutMs = 1_000, maxRecords = 10_000): Promise<ConsumerRecord[]> {
-    if (this.available() === 0 && !this.failure && !this.closed && timeoutMs > 0) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.failure) {
+        const err = this.failure;
+        this.failure = null;
+        throw err;
+      }
+      const out = this.drain(maxRecords);
+      const left = deadline - Date.now();
+      if (out.length > 0 || this.closed || left <= 0) {
+        this.fetchMore();
+        return out;
+      }
+      this.fetchMore();
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, timeoutMs);
+        const timer = setTimeout(done, left);
         function done(): void {
           clearTimeout(timer);
           resolve();
@@ -181,23 +216,33 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
         this.waiters.push(done);
       });
     }
-    if (this.failure) {
-      const err = this.failure;
-      this.failure = null;
-      throw err;
+  }
+
+  /** Decodes up to `maxRecords` from the completed fetches, in arrival order, and moves positions past them. */
+  private drain(maxRecords: number): ConsumerRecord[] {
+    const out: ConsumerRecord[] = [];
+    while (out.length < maxRecords && this.completed.length > 0) {
+      const fetch = this.completed[0];
+      const { state } = fetch;
+      const current = this.partitions.get(key(state.topic, state.partition)) === state && state.generation === fetch.generation;
+      let exhausted = !current;
+      let last: ConsumerRecord | undefined;
+      while (current && out.length < maxRecords) {
+        const next = fetch.records.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        last = next.value;
+        out.push(last);
+        fetch.remaining--;
+        this.bufferedRecords--;
+      }
+      if (last) state.position = last.offset + 1n;
+      if (!exhausted) break;
+      this.bufferedRecords -= fetch.remaining;
+      this.completed.shift();
     }
-    const end = Math.min(this.buffer.length, this.bufferStart + maxRecords);
-    const out = this.buffer.slice(this.bufferStart, end);
-    this.bufferStart = end;
-    if (this.bufferStart === this.buffer.length) {
-      this.buffer = [];
-      this.bufferStart = 0;
-    }
-    for (const r of out) {
-      const state = this.partitions.get(key(r.topic, r.partition));
-      if (state) state.position = r.offset + 1n;
-    }
-    this.fetchMore();
     return out;
   }
 
@@ -208,7 +253,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   }
 
   private available(): number {
-    return this.buffer.length - this.bufferStart;
+    return this.bufferedRecords;
   }
 
   close(): void {
@@ -314,7 +359,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     }
     const names = new Map([...this.cluster.metadata.topics.values()].map((t) => [t.topicId, t.name]));
     let refresh = false;
-    const before = this.available();
+    const before = this.completed.length;
     for (const t of response.responses) {
       const topic = version >= 13 ? (names.get(t.topicId) ?? t.topic) : t.topic;
       for (const p of t.partitions) {
@@ -335,7 +380,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
         }
       }
     }
-    if (this.available() > before) this.wake();
+    if (this.completed.length > before) this.wake();
     if (refresh) await this.refreshThenFetch();
   }
 
@@ -354,29 +399,53 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     }
   }
 
-  /** Decodes a partition's record set into the buffer and moves its fetch offset past it. */
+  /**
+   * Queues a partition's record set for poll() and moves its fetch offset past the complete
+   * batches in it, reading batch headers only, so the next fetch can start before decoding.
+   */
   private append(state: PartitionState, data: PartitionData): void {
     const records = data.records!;
+    // A batch may begin before the offset asked for: its earlier records are skipped when decoded.
+    const from = state.fetchOffset;
+    const batches: { bytes: Buffer; entry: Exclude<RecordSetEntry, { kind: 'truncated' }> }[] = [];
+    let count = 0;
+    for (const entry of iterateBatches(records)) {
+      if (entry.kind === 'truncated') break; // the broker cut the set at max bytes
+      const last = entry.kind === 'legacy' ? entry.lastOffset : lastOffset(entry.header);
+      if (last < state.fetchOffset) continue;
+      batches.push({ bytes: records.subarray(entry.offset, entry.offset + entry.size), entry });
+      count += entry.kind === 'legacy' ? Number(last - state.fetchOffset) + 1 : entry.header.recordCount;
+      state.fetchOffset = last + 1n;
+    }
+    if (batches.length === 0) return;
+    this.completed.push({ state, generation: state.generation, records: this.decode(state, data, batches, from), remaining: count });
+    this.bufferedRecords += count;
+  }
+
+  /** The records of queued batches from offset `from` on, skipping control batches and, with read_committed, aborted transactions. */
+  private *decode(
+    state: PartitionState,
+    data: PartitionData,
+    batches: { bytes: Buffer; entry: Exclude<RecordSetEntry, { kind: 'truncated' }> }[],
+    from: bigint,
+  ): Generator<ConsumerRecord, void, undefined> {
+    const { topic, partition } = state;
     const readCommitted = this.options.isolationLevel === 'read_committed';
     // Aborted transactions in this response, by first offset (Kafka's CompletedFetch logic).
     const aborted = readCommitted && data.abortedTransactions ? [...data.abortedTransactions].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1)) : [];
     const abortedProducers = new Set<bigint>();
     let next = 0;
-    for (const entry of iterateBatches(records)) {
-      if (entry.kind === 'truncated') break; // the broker cut the set at max bytes
-      const bytes = records.subarray(entry.offset, entry.offset + entry.size);
+    for (const { bytes, entry } of batches) {
       if (entry.kind === 'legacy') {
         for (const r of legacyRecords(bytes)) {
-          if (r.offset < state.fetchOffset) continue;
-          this.buffer.push({ topic: state.topic, partition: state.partition, offset: r.offset, timestamp: r.timestamp, timestampType: r.timestampType, key: r.key, value: r.value, headers: r.headers, leaderEpoch: null });
+          if (r.offset < from) continue;
+          yield { topic, partition, offset: r.offset, timestamp: r.timestamp, timestampType: r.timestampType, key: r.key, value: r.value, headers: r.headers, leaderEpoch: null };
         }
-        state.fetchOffset = entry.lastOffset + 1n > state.fetchOffset ? entry.lastOffset + 1n : state.fetchOffset;
         continue;
       }
       const header = entry.header;
-      const last = lastOffset(header);
-      if (last < state.fetchOffset) continue;
       if (readCommitted) {
+        const last = lastOffset(header);
         while (next < aborted.length && aborted[next].firstOffset <= last) abortedProducers.add(aborted[next++].producerId);
       }
       if (header.isControl) {
@@ -384,23 +453,80 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
           const first = batchRecords(bytes).next();
           if (!first.done && decodeControlRecordKey(first.value.key).type === ControlRecordType.Abort) abortedProducers.delete(header.producerId);
         }
-      } else if (!(readCommitted && header.isTransactional && abortedProducers.has(header.producerId))) {
-        for (const r of batchRecords(bytes)) {
-          if (r.offset < state.fetchOffset) continue;
-          this.buffer.push({
-            topic: state.topic,
-            partition: state.partition,
-            offset: r.offset,
-            timestamp: r.timestamp,
-            timestampType: header.timestampType,
-            key: r.key,
-            value: r.value,
-            headers: r.headers,
-            leaderEpoch: header.partitionLeaderEpoch,
-          });
-        }
+        continue;
       }
-      state.fetchOffset = last + 1n;
+      if (readCommitted && header.isTransactional && abortedProducers.has(header.producerId)) continue;
+      if (header.compression === CompressionType.None) {
+        yield* plainRecords(bytes, header, topic, partition, from);
+        continue;
+      }
+      const { timestampType, partitionLeaderEpoch: leaderEpoch } = header;
+      for (const r of batchRecords(bytes)) {
+        if (r.offset < from) continue;
+        yield { topic, partition, offset: r.offset, timestamp: r.timestamp, timestampType, key: r.key, value: r.value, headers: r.headers, leaderEpoch };
+      }
     }
+  }
+}
+
+// ---- the uncompressed hot path ----
+
+/** Read position of the varint readers below, shared to avoid an allocation per field. */
+let at = 0;
+
+/** A zig-zag varint (up to 64 bits) as a number; record fields are far below 2^53. */
+function zigzag(buf: Buffer, end: number): number {
+  let raw = 0;
+  let scale = 1;
+  for (let i = 0; i < 10; i++) {
+    if (at >= end) break;
+    const b = buf[at++];
+    raw += (b & 0x7f) * scale;
+    if ((b & 0x80) === 0) return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
+    scale *= 128;
+  }
+  throw new CorruptBatchError({ reason: 'corrupt-record', message: `bad varint at byte ${at}` }, 0);
+}
+
+function bytesField(buf: Buffer, end: number, what: string): Buffer | null {
+  const length = zigzag(buf, end);
+  if (length === -1) return null;
+  if (length < 0 || at + length > end) throw new CorruptBatchError({ reason: 'corrupt-record', message: `${what} length ${length} at byte ${at}` }, 0);
+  at += length;
+  return buf.subarray(at - length, at);
+}
+
+/**
+ * The records of an uncompressed batch, decoded in one pass straight into ConsumerRecords: the
+ * generic decoder's intermediate objects cost a fast stream most of its time in garbage
+ * collection. The batch is first checked as records.ts checks it (size, CRC, record framing).
+ */
+function* plainRecords(bytes: Buffer, header: RecordBatchHeader, topic: string, partition: number, from: bigint): Generator<ConsumerRecord, void, undefined> {
+  const check = validateBatch(bytes);
+  if (!check.valid) throw new CorruptBatchError(check.failure, 0);
+  const { timestampType, partitionLeaderEpoch: leaderEpoch, baseOffset, baseTimestamp } = header;
+  const logAppendTime = timestampType === TimestampType.LogAppendTime ? header.maxTimestamp : null;
+  at = RECORD_BATCH_HEADER_SIZE;
+  for (let i = 0; i < header.recordCount; i++) {
+    const length = zigzag(bytes, bytes.length);
+    const end = at + length;
+    at++; // attributes: unused in v2 records
+    const timestampDelta = zigzag(bytes, end);
+    const offset = baseOffset + BigInt(zigzag(bytes, end));
+    const key = bytesField(bytes, end, 'key');
+    const value = bytesField(bytes, end, 'value');
+    const headerCount = zigzag(bytes, end);
+    const headers: RecordHeader[] = [];
+    for (let h = 0; h < headerCount; h++) {
+      const name = bytesField(bytes, end, 'header key');
+      headers.push({ key: name === null ? '' : name.toString('utf8'), value: bytesField(bytes, end, 'header value') });
+    }
+    if (at !== end) throw new CorruptBatchError({ reason: 'corrupt-record', message: `record ${i} leaves ${end - at} bytes unread` }, 0);
+    // A generator resumes after other code ran: the shared position is this batch's again only from here.
+    const resume = end;
+    if (offset >= from) {
+      yield { topic, partition, offset, timestamp: logAppendTime ?? baseTimestamp + BigInt(timestampDelta), timestampType, key, value, headers, leaderEpoch };
+    }
+    at = resume;
   }
 }

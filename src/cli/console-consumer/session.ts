@@ -1,0 +1,198 @@
+// The consume loop of tk console-consumer, as Kafka's ConsoleConsumer runs it: poll, format a
+// whole batch into one buffer, write it (waiting for stdout to take it), and stop on
+// --max-messages, on --timeout-ms without a message, on SIGINT/SIGTERM, or when stdout closes;
+// then `Processed a total of N messages` on stderr.
+import { Cluster, type TopicInfo } from '../../client/cluster.js';
+import { Consumer, type Assignment, type ConsumerRecord } from '../../client/consumer.js';
+import { KafkaProtocolError } from '../../protocol/errors.js';
+import { OutputBuffer, writeJson, writeTextBatch } from './formatter.js';
+import type { ConsoleConsumerSettings } from './options.js';
+
+const LOGGER = 'org.apache.kafka.tools.consumer.ConsoleConsumer';
+/** How often a topic that does not exist yet (or an --include that matches nothing) is looked for again. */
+const TOPIC_RECHECK_MS = 1_000;
+/** Records handed out per poll: one formatted buffer and one write each. */
+const MAX_POLL_RECORDS = 50_000;
+
+type Ending = { kind: 'done' } | { kind: 'timeout' } | { kind: 'signal'; signal: NodeJS.Signals } | { kind: 'stdout-closed' } | { kind: 'failed'; error: Error };
+
+/** log4j's `[%d] %p %m (%c)` line, as Kafka's tools-log4j.properties lays it out. */
+export function log4jLine(level: 'WARN' | 'ERROR', message: string, logger: string, now = new Date()): string {
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  const time = `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())} ${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())},${p(now.getMilliseconds(), 3)}`;
+  return `[${time}] ${level} ${message} (${logger})\n`;
+}
+
+/** A failure Kafka's consumer reports with this Java exception. */
+class JavaException extends Error {
+  constructor(
+    readonly javaClass: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'JavaException';
+  }
+}
+
+/** The Java exception line Kafka's log prints under an error. */
+function javaExceptionLine(err: Error): string {
+  if (err instanceof JavaException) return `${err.javaClass}: ${err.message}`;
+  if (err instanceof KafkaProtocolError) {
+    const simple = err.errorName.toLowerCase().replace(/(^|_)([a-z])/g, (_, __: string, c: string) => c.toUpperCase());
+    return `org.apache.kafka.common.errors.${simple}Exception: ${err.message}`;
+  }
+  return `org.apache.kafka.common.KafkaException: ${err.message}`;
+}
+
+export class ConsoleConsumerSession {
+  private ending: Ending | null = null;
+  private consumer: Consumer | null = null;
+  private wakeSleep: (() => void) | null = null;
+  private processed = 0;
+  private readonly out = new OutputBuffer();
+
+  constructor(private readonly settings: ConsoleConsumerSettings) {}
+
+  /** Runs until one of the endings and returns the exit code. */
+  async run(): Promise<number> {
+    const stop = (signal: NodeJS.Signals): void => this.end({ kind: 'signal', signal });
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    // EPIPE and friends arrive here as well as in the write callback; the callback decides.
+    process.stdout.on('error', () => {});
+    const s = this.settings;
+    const cluster = await Cluster.connect(s.client.bootstrap, { clientId: s.client.clientId, requestTimeoutMs: s.client.requestTimeoutMs });
+    try {
+      this.consumer = new Consumer(cluster, s.consumer);
+      await this.consume(cluster, this.consumer);
+    } catch (err) {
+      this.end({ kind: 'failed', error: err as Error });
+    } finally {
+      this.consumer?.close();
+      cluster.close();
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
+    return this.finish();
+  }
+
+  private end(ending: Ending): void {
+    if (this.ending) return;
+    this.ending = ending;
+    this.consumer?.close();
+    this.wakeSleep?.();
+  }
+
+  private async consume(cluster: Cluster, consumer: Consumer): Promise<void> {
+    const s = this.settings;
+    let lastMessageAt = Date.now();
+    const timedOut = (): boolean => s.timeoutMs !== null && Date.now() - lastMessageAt >= s.timeoutMs;
+    const assignments = await this.awaitAssignments(cluster, timedOut);
+    if (this.ending) return;
+    if (assignments === null) return this.end({ kind: 'timeout' });
+    await consumer.assign(assignments);
+    lastMessageAt = Date.now();
+    while (!this.ending) {
+      const wait = s.timeoutMs === null ? 1_000 : Math.max(0, lastMessageAt + s.timeoutMs - Date.now());
+      const left = s.maxMessages === null ? MAX_POLL_RECORDS : Math.min(MAX_POLL_RECORDS, s.maxMessages - this.processed);
+      if (left <= 0) return this.end({ kind: 'done' });
+      let records: ConsumerRecord[];
+      try {
+        records = await consumer.poll(wait, left);
+      } catch (err) {
+        if (this.ending) return;
+        throw err;
+      }
+      if (this.ending) return;
+      if (records.length === 0) {
+        if (timedOut()) this.end({ kind: 'timeout' });
+        continue;
+      }
+      lastMessageAt = Date.now();
+      await this.write(records);
+      if (s.maxMessages !== null && this.processed >= s.maxMessages) this.end({ kind: 'done' });
+    }
+  }
+
+  /**
+   * The partitions to read and where each starts. A topic that does not exist yet (and an
+   * --include that matches nothing yet) is looked for again every second, as Kafka's consumer
+   * keeps waiting for it; null when --timeout-ms passes first.
+   */
+  private async awaitAssignments(cluster: Cluster, timedOut: () => boolean): Promise<Assignment[] | null> {
+    const s = this.settings;
+    let warned = false;
+    for (;;) {
+      const found = await this.findPartitions(cluster);
+      if (found.length > 0) {
+        if (s.start === 'none') {
+          const names = found.map((p) => `${p.topic}-${p.partition}`).join(', ');
+          throw new JavaException('org.apache.kafka.clients.consumer.NoOffsetForPartitionException', `Undefined offset with no reset policy for partitions: [${names}]`);
+        }
+        const start = s.start;
+        return found.map((p) => ({ ...p, offset: start }));
+      }
+      if (s.source.kind === 'topic' && !warned) {
+        warned = true;
+        const what = s.source.partition === null ? s.source.topic : `${s.source.topic}-${s.source.partition}`;
+        process.stderr.write(log4jLine('WARN', `[Consumer clientId=${s.client.clientId}] Error while fetching metadata : {${what}=UNKNOWN_TOPIC_OR_PARTITION}`, 'org.apache.kafka.clients.NetworkClient'));
+      }
+      if (timedOut()) return null;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, TOPIC_RECHECK_MS);
+        this.wakeSleep = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeSleep = null;
+      if (this.ending) return null;
+    }
+  }
+
+  private async findPartitions(cluster: Cluster): Promise<{ topic: string; partition: number }[]> {
+    const source = this.settings.source;
+    if (source.kind === 'topic') {
+      await cluster.refreshMetadata([source.topic], this.settings.allowAutoTopicCreation);
+      const info = cluster.metadata.topics.get(source.topic);
+      const partitions = usablePartitions(info);
+      return source.partition === null ? partitions : partitions.filter((p) => p.partition === source.partition);
+    }
+    // exclude.internal.topics=true, Kafka's default: a pattern never matches __consumer_offsets.
+    const metadata = await cluster.refreshMetadata(null);
+    return [...metadata.topics.values()].filter((t) => !t.isInternal && source.pattern.test(t.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).flatMap(usablePartitions);
+  }
+
+  /** Formats the batch into one buffer and waits until stdout has taken it. */
+  private async write(records: ConsumerRecord[]): Promise<void> {
+    const s = this.settings;
+    if (s.output === 'json') for (const r of records) writeJson(this.out, r);
+    else writeTextBatch(this.out, records, s.formatter);
+    this.processed += records.length;
+    const chunk = this.out.take();
+    const failed = await new Promise<Error | null | undefined>((resolve) => process.stdout.write(chunk, resolve));
+    if (failed) this.end({ kind: 'stdout-closed' });
+  }
+
+  /** Kafka's last words on stderr, then the exit code: 0, or 128 + the signal as the JVM exits after its shutdown hook. */
+  private async finish(): Promise<number> {
+    const ending = this.ending ?? { kind: 'done' };
+    let text = '';
+    if (ending.kind === 'timeout') {
+      text += log4jLine('ERROR', 'Error processing message, terminating consumer process: ', LOGGER) + 'org.apache.kafka.common.errors.TimeoutException\n';
+    } else if (ending.kind === 'failed') {
+      if (ending.error.name === 'ConnectionError') throw ending.error;
+      text += log4jLine('ERROR', 'Error processing message, terminating consumer process: ', LOGGER) + `${javaExceptionLine(ending.error)}\n`;
+    } else if (ending.kind === 'stdout-closed') {
+      text += 'Unable to write to standard out, closing consumer.\n';
+    }
+    text += `Processed a total of ${this.processed} messages\n`;
+    await new Promise((resolve) => process.stderr.write(text, resolve));
+    if (ending.kind === 'signal') return ending.signal === 'SIGINT' ? 130 : 143;
+    return 0;
+  }
+}
+
+function usablePartitions(info: TopicInfo | undefined): { topic: string; partition: number }[] {
+  return (info?.partitions ?? []).map((p) => ({ topic: p.topic, partition: p.partition }));
+}
