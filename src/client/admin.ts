@@ -78,12 +78,16 @@ export interface ConfigResourceDescription {
 
 /**
  * Which offset ListOffsets returns: the log start, the log end (the high watermark, or the last
- * stable offset under read_committed), the record with the largest timestamp (KIP-734, v7), or
- * the first offset whose timestamp is at or after the one given.
+ * stable offset under read_committed), the record with the largest timestamp (KIP-734, v7), the
+ * first offset still on local disk (KIP-405, v8), the last offset in tiered storage (KIP-1005,
+ * v9), or the first offset whose timestamp is at or after the one given.
  */
-export type OffsetSpec = 'earliest' | 'latest' | 'max-timestamp' | bigint;
+export type OffsetSpec = 'earliest' | 'latest' | 'max-timestamp' | 'earliest-local' | 'latest-tiered' | bigint;
 
-const SPEC_TIMESTAMP = { earliest: -2n, latest: -1n, 'max-timestamp': -3n } as const;
+const SPEC_TIMESTAMP = { earliest: -2n, latest: -1n, 'max-timestamp': -3n, 'earliest-local': -4n, 'latest-tiered': -5n } as const;
+
+/** The lowest ListOffsets version that carries each special timestamp; v1 is the floor Kafka 4 serves. */
+const SPEC_MIN_VERSION = { earliest: 1, latest: 1, 'max-timestamp': 7, 'earliest-local': 8, 'latest-tiered': 9 } as const;
 
 export interface ListedOffset {
   topic: string;
@@ -92,6 +96,16 @@ export interface ListedOffset {
   offset: bigint;
   timestamp: bigint;
   leaderEpoch: number;
+}
+
+/** A partition's ListOffsets answer, or its error (offset -1 then). */
+export interface ListedOffsetOutcome extends ListedOffset {
+  errorCode: number;
+  error: KafkaProtocolError | null;
+}
+
+function listedOffsetFailure(tp: TopicPartition, errorCode: number, detail: string | null): ListedOffsetOutcome {
+  return { topic: tp.topic, partition: tp.partition, offset: -1n, timestamp: -1n, leaderEpoch: -1, errorCode, error: new KafkaProtocolError(errorCode, detail) };
 }
 
 export interface AdminOptions {
@@ -157,6 +171,8 @@ export interface BrokerApiVersions {
   broker: BrokerInfo;
   /** The broker's range per API key. */
   versions: Map<number, { min: number; max: number }>;
+  /** Why the broker could not be asked; null when it answered. */
+  error: Error | null;
 }
 
 function groupByTopic<T extends TopicPartition>(items: readonly T[]): [string, T[]][] {
@@ -167,6 +183,10 @@ function groupByTopic<T extends TopicPartition>(items: readonly T[]): [string, T
     else topics.set(item.topic, [item]);
   }
   return [...topics];
+}
+
+function deletedRecords(tp: TopicPartition, lowWatermark: bigint, errorCode: number): DeletedRecords {
+  return { topic: tp.topic, partition: tp.partition, lowWatermark, errorCode, error: errorCode === ErrorCode.NONE ? null : new KafkaProtocolError(errorCode, `${tp.topic}-${tp.partition}`) };
 }
 
 function result(name: string, errorCode: number, errorMessage: string | null): TopicResult {
@@ -272,13 +292,31 @@ export class Admin {
     });
   }
 
-  /** One offset per partition, asked of each leader; see OffsetSpec. */
+  /** One offset per partition, asked of each leader; see OffsetSpec. A partition's error is thrown. */
   async listOffsets(partitions: readonly TopicPartition[], spec: OffsetSpec, options: { isolationLevel?: 0 | 1 } = {}): Promise<ListedOffset[]> {
+    const outcomes = await this.listOffsetsPerPartition(partitions, spec, options);
+    const failed = outcomes.find((o) => o.error !== null);
+    if (failed) throw failed.errorCode === ErrorCode.UNSUPPORTED_VERSION ? failed.error : new KafkaProtocolError(failed.errorCode, `${failed.topic}-${failed.partition}`);
+    return outcomes.map(({ topic, partition, offset, timestamp, leaderEpoch }) => ({ topic, partition, offset, timestamp, leaderEpoch }));
+  }
+
+  /**
+   * As listOffsets, but a partition's own error (a version the leader lacks, a storage error)
+   * is its outcome, as Kafka's Admin reports it per partition. Stale routing is still retried.
+   */
+  async listOffsetsPerPartition(partitions: readonly TopicPartition[], spec: OffsetSpec, options: { isolationLevel?: 0 | 1 } = {}): Promise<ListedOffsetOutcome[]> {
     const timestamp = typeof spec === 'bigint' ? spec : SPEC_TIMESTAMP[spec];
     const isolationLevel = options.isolationLevel ?? 0;
     const found = await this.perLeader(partitions, async (connection, group) => {
-      // v1 is the floor Kafka 4 serves; max-timestamp needs v7; isolation levels start at v2.
-      const version = requireVersion(connection, ListOffsetsRequest, spec === 'max-timestamp' ? 7 : isolationLevel ? 2 : 1);
+      // Isolation levels start at v2.
+      const floor = Math.max(typeof spec === 'bigint' ? 1 : SPEC_MIN_VERSION[spec], isolationLevel ? 2 : 1);
+      let version: number;
+      try {
+        version = requireVersion(connection, ListOffsetsRequest, floor);
+      } catch (err) {
+        if (!(err instanceof KafkaProtocolError)) throw err;
+        return group.map((p) => ({ errorCode: ErrorCode.NONE, value: listedOffsetFailure(p, err.code, err.message.slice(err.errorName.length + 2)) }));
+      }
       const response = await connection.send(LIST_OFFSETS, version, {
         replicaId: -1,
         isolationLevel: version >= 2 ? isolationLevel : 0,
@@ -289,10 +327,12 @@ export class Admin {
         timeoutMs: version >= 10 ? this.timeoutMs : 0,
       });
       return response.topics.flatMap((t) =>
-        t.partitions.map((p) => ({
-          errorCode: p.errorCode,
-          value: { topic: t.name, partition: p.partitionIndex, offset: p.offset, timestamp: p.timestamp, leaderEpoch: p.leaderEpoch },
-        })),
+        t.partitions.map((p) => {
+          const tp = { topic: t.name, partition: p.partitionIndex };
+          if (REFRESH_METADATA_ERRORS.has(p.errorCode)) return { errorCode: p.errorCode, value: listedOffsetFailure(tp, p.errorCode, null) };
+          if (p.errorCode !== ErrorCode.NONE) return { errorCode: ErrorCode.NONE, value: listedOffsetFailure(tp, p.errorCode, null) };
+          return { errorCode: ErrorCode.NONE, value: { ...tp, offset: p.offset, timestamp: p.timestamp, leaderEpoch: p.leaderEpoch, errorCode: ErrorCode.NONE, error: null } };
+        }),
       );
     });
     return partitions.map((p) => found.get(`${p.topic}\0${p.partition}`)!);
@@ -341,29 +381,32 @@ export class Admin {
     return found;
   }
 
-  /** Moves each partition's log start offset up to `offset` (-1: the high watermark), through its leader. */
+  /**
+   * Moves each partition's log start offset up to `offset` (-1: the high watermark), through its
+   * leader. A partition the cluster does not have fails alone with UNKNOWN_TOPIC_OR_PARTITION
+   * (Kafka's Admin waits for it to appear until its timeout; nothing would make it appear).
+   */
   async deleteRecords(targets: readonly (TopicPartition & { offset: bigint })[]): Promise<DeletedRecords[]> {
-    const found = await this.perLeader(targets, async (connection, group) => {
-      const version = requireVersion(connection, DeleteRecordsRequest);
-      const response = await connection.send(DELETE_RECORDS, version, {
-        topics: groupByTopic(group).map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, offset: p.offset })) })),
-        timeoutMs: this.timeoutMs,
-      });
-      // Errors other than stale routing belong to the result, as kafka-delete-records.sh prints them per partition.
-      return response.topics.flatMap((t) =>
-        t.partitions.map((p) => ({
-          errorCode: REFRESH_METADATA_ERRORS.has(p.errorCode) ? p.errorCode : ErrorCode.NONE,
-          value: {
-            topic: t.name,
-            partition: p.partitionIndex,
-            lowWatermark: p.lowWatermark,
-            errorCode: p.errorCode,
-            error: p.errorCode === ErrorCode.NONE ? null : new KafkaProtocolError(p.errorCode, `${t.name}-${p.partitionIndex}`),
-          },
-        })),
-      );
-    });
-    return targets.map((t) => found.get(`${t.topic}\0${t.partition}`)!);
+    const metadata = await this.cluster.refreshMetadata([...new Set(targets.map((t) => t.topic))]);
+    const known = targets.filter((t) => metadata.topics.get(t.topic)?.partitions.some((p) => p.partition === t.partition));
+    const found =
+      known.length === 0
+        ? new Map<string, DeletedRecords>()
+        : await this.perLeader(known, async (connection, group) => {
+            const version = requireVersion(connection, DeleteRecordsRequest);
+            const response = await connection.send(DELETE_RECORDS, version, {
+              topics: groupByTopic(group).map(([name, ps]) => ({ name, partitions: ps.map((p) => ({ partitionIndex: p.partition, offset: p.offset })) })),
+              timeoutMs: this.timeoutMs,
+            });
+            // Errors other than stale routing belong to the result, as kafka-delete-records.sh prints them per partition.
+            return response.topics.flatMap((t) =>
+              t.partitions.map((p) => ({
+                errorCode: REFRESH_METADATA_ERRORS.has(p.errorCode) ? p.errorCode : ErrorCode.NONE,
+                value: deletedRecords({ topic: t.name, partition: p.partitionIndex }, p.lowWatermark, p.errorCode),
+              })),
+            );
+          });
+    return targets.map((t) => found.get(`${t.topic}\0${t.partition}`) ?? deletedRecords(t, -1n, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
   }
 
   /** Log dirs of each broker (all brokers when none are named), for every partition or the ones given. */
@@ -449,14 +492,22 @@ export class Admin {
     });
   }
 
-  /** Each broker's ApiVersions ranges, as `kafka-broker-api-versions.sh` prints them. */
+  /**
+   * Each broker's ApiVersions ranges, as `kafka-broker-api-versions.sh` prints them. A broker
+   * that cannot be reached has no versions and the reason in `error`.
+   */
   async apiVersionsByBroker(): Promise<BrokerApiVersions[]> {
     const metadata = await this.cluster.refreshMetadata([]);
     const brokers = [...metadata.brokers.values()].sort((a, b) => a.nodeId - b.nodeId);
     return Promise.all(
       brokers.map(async (broker) => {
-        const connection = await this.cluster.connectionTo(broker.nodeId);
-        return { broker, versions: new Map(connection.versions) };
+        try {
+          const connection = await this.cluster.connectionTo(broker.nodeId);
+          return { broker, versions: new Map(connection.versions), error: null };
+        } catch (err) {
+          if (!(err instanceof ConnectionError || err instanceof KafkaProtocolError)) throw err;
+          return { broker, versions: new Map(), error: err };
+        }
       }),
     );
   }
