@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core';
 import { TkCommand, UserError } from '../src/cli/base-command.js';
 import { clientFlags, loadClientSettings, type OutputFormat } from '../src/cli/common-flags.js';
-import { isInteractive, loadTerminal } from '../src/cli/terminal.js';
 import type { TopicView } from '../src/cli/render/topics.js';
 import type { TopicsAction, TopicsOptions } from '../src/cli/topics-options.js';
 import type { Admin } from '../src/client/admin.js';
@@ -207,15 +206,18 @@ export class Topics extends TkCommand {
 
   private async list(admin: Admin, o: TopicsOptions): Promise<void> {
     const render = await import('../src/cli/render/topics.js');
+    // terminal.ts itself is light: cli-table3 and chalk load only in loadTerminal().
+    const terminal = await import('../src/cli/terminal.js');
     const names = await this.matchingTopics(admin, o);
     if (this.output === 'json') process.stdout.write(render.renderListJson(names));
-    else if (isInteractive()) process.stdout.write(render.renderListTable(names, await loadTerminal()));
+    else if (terminal.isInteractive()) process.stdout.write(render.renderListTable(names, await terminal.loadTerminal()));
     else process.stdout.write(render.renderListText(names));
   }
 
   private async describe(admin: Admin, o: TopicsOptions): Promise<void> {
     const { parseTopicId, TopicCommandError } = await import('../src/cli/topics-options.js');
     const render = await import('../src/cli/render/topics.js');
+    const terminal = await import('../src/cli/terminal.js');
     const { ZERO_UUID } = await import('../src/protocol/primitives.js');
     const topicId = o.topicId === undefined ? undefined : parseTopicId(o.topicId);
     let names: string[];
@@ -268,7 +270,7 @@ export class Topics extends TkCommand {
       live,
     );
     if (this.output === 'json') process.stdout.write(render.renderDescribeJson(selected));
-    else if (isInteractive()) process.stdout.write(render.renderDescribeTables(selected, await loadTerminal()));
+    else if (terminal.isInteractive()) process.stdout.write(render.renderDescribeTables(selected, await terminal.loadTerminal()));
     else process.stdout.write(render.renderDescribeText(selected));
   }
 
