@@ -1,0 +1,77 @@
+import { Flags } from '@oclif/core';
+import { TkCommand } from '../src/cli/base-command.js';
+import { clientFlags, loadClientSettings } from '../src/cli/common-flags.js';
+import type { RecordsToDelete } from '../src/cli/delete-records-options.js';
+
+export class DeleteRecords extends TkCommand {
+  static override summary = 'Delete the records of partitions below given offsets (kafka-delete-records.sh).';
+  static override description =
+    'The file names each partition and the offset its log should start at: {"partitions":[{"topic":"events","partition":0,"offset":10}],"version":1}. Offset -1 means the high watermark (every record). When stdout is not a terminal the text is exactly what kafka-delete-records.sh prints.';
+  static override examples = ['<%= config.bin %> delete-records --offset-json-file delete.json'];
+  static override flags = {
+    ...clientFlags,
+    'offset-json-file': Flags.string({
+      description: 'REQUIRED: the JSON file with the offset per partition: {"partitions":[{"topic":"foo","partition":1,"offset":1}],"version":1}.',
+      helpValue: 'FILE',
+    }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(DeleteRecords);
+    const file = flags['offset-json-file'];
+    if (file === undefined) return this.fail('Missing required argument "[offset-json-file]"');
+    const settings = await loadClientSettings(flags);
+    const { readFile } = await import('node:fs/promises');
+    const { parseOffsetJson, DeleteRecordsError } = await import('../src/cli/delete-records-options.js');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // The exception Java's Files.readAllBytes throws, as Kafka's stack trace names it.
+      if (code === 'ENOENT') return this.fail(`java.nio.file.NoSuchFileException: ${file}`);
+      if (code === 'EISDIR' || code === 'EACCES') return this.fail(`java.nio.file.${code === 'EISDIR' ? 'FileSystemException' : 'AccessDeniedException'}: ${file}`);
+      throw err;
+    }
+    let targets: RecordsToDelete[];
+    try {
+      targets = parseOffsetJson(text);
+    } catch (err) {
+      if (!(err instanceof DeleteRecordsError)) throw err;
+      return this.fail(err.message);
+    }
+
+    const { Cluster } = await import('../src/client/cluster.js');
+    const { Admin } = await import('../src/client/admin.js');
+    const { errorInfo, KafkaProtocolError } = await import('../src/protocol/errors.js');
+    const render = await import('../src/cli/render/delete-records.js');
+    const cluster = await Cluster.connect(settings.bootstrap, { clientId: settings.clientId ?? 'tk-delete-records', requestTimeoutMs: settings.requestTimeoutMs });
+    const admin = new Admin(cluster);
+    const asText = flags.output !== 'json';
+    if (asText) process.stdout.write(render.EXECUTING_LINE);
+    try {
+      const results = await admin.deleteRecords(targets);
+      const outcomes = render.deleteRecordsResultOrder(results).map((r) => {
+        const info = errorInfo(r.errorCode);
+        return {
+          topic: r.topic,
+          partition: r.partition,
+          lowWatermark: r.error === null ? r.lowWatermark : null,
+          error: r.error === null ? null : `${render.javaExceptionClass(info.name)}: ${info.message}`,
+        };
+      });
+      process.stdout.write(asText ? render.renderDeleteRecordsText(outcomes) : render.renderDeleteRecordsJson(outcomes));
+    } catch (err) {
+      if (!(err instanceof KafkaProtocolError)) throw err;
+      return this.fail(`${render.javaExceptionClass(err.errorName)}: ${err.message.slice(err.errorName.length + 2)}`);
+    } finally {
+      admin.close();
+    }
+  }
+
+  /** DeleteRecordsCommand's one error line on stderr, exit 1. */
+  private fail(message: string): void {
+    process.stderr.write(`${message}\n`);
+    process.exitCode = 1;
+  }
+}
