@@ -2,7 +2,7 @@
 // decoded records): only the fields present at the version, tagged fields only when they differ
 // from their default, int64 as plain numbers, bytes as base64, UUIDs in Kafka's base64url form.
 // Which fields exist at which version comes from the generator's schema.json.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { MessageCodec } from '../../protocol/codec.js';
 
@@ -25,15 +25,9 @@ interface SchemaMessage {
 
 let schema: Record<string, SchemaMessage> | undefined;
 
-/** schema.json sits in src/protocol/generated, reached from here in the sources or from dist/. */
+/** schema.json sits in src/protocol/generated; the build copies it beside the compiled code in dist/. */
 function loadSchema(): Record<string, SchemaMessage> {
-  if (schema) return schema;
-  const candidates = ['../../protocol/generated/schema.json', '../../../../src/protocol/generated/schema.json'].map((rel) =>
-    fileURLToPath(new URL(rel, import.meta.url)),
-  );
-  const path = candidates.find((p) => existsSync(p));
-  if (path === undefined) throw new Error(`the protocol schema (schema.json) is missing; looked in ${candidates.join(', ')}`);
-  schema = JSON.parse(readFileSync(path, 'utf8')) as Record<string, SchemaMessage>;
+  schema ??= JSON.parse(readFileSync(fileURLToPath(new URL('../../protocol/generated/schema.json', import.meta.url)), 'utf8')) as Record<string, SchemaMessage>;
   return schema;
 }
 
