@@ -27,11 +27,9 @@ export class DeleteRecords extends TkCommand {
     try {
       text = await readFile(file, 'utf8');
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      // The exception Java's Files.readAllBytes throws, as Kafka's stack trace names it.
-      if (code === 'ENOENT') return this.fail(`java.nio.file.NoSuchFileException: ${file}`);
-      if (code === 'EISDIR' || code === 'EACCES') return this.fail(`java.nio.file.${code === 'EISDIR' ? 'FileSystemException' : 'AccessDeniedException'}: ${file}`);
-      throw err;
+      // A missing file reads as the first line of the stack trace Kafka prints for it.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.fail(`java.nio.file.NoSuchFileException: ${file}`);
+      return this.fail(`cannot read --offset-json-file ${file}: ${(err as Error).message}`);
     }
     let targets: RecordsToDelete[];
     try {

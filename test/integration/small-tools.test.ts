@@ -96,9 +96,12 @@ describe('tk get-offsets', () => {
     expect(json.offsets.map((o) => `${o.topic}:${o.partition}:${o.offset}\n`).join('')).toBe(LATEST);
   });
 
-  it('reads --command-config', async () => {
+  it('reads --command-config, and takes --broker-list as Kafka 3.9 does', async () => {
     const config = file('get-offsets.properties', 'request.timeout.ms=5000\nclient.id=ignored-as-kafka-ignores-it\n');
     expect((await tk('get-offsets', '--topic', 'other', '--command-config', config)).stdout).toBe('other:0:0\nother:1:5\n');
+    // Kafka 3.9's deprecated --broker-list still names the bootstrap servers.
+    const viaBrokerList = await runTool('node', ['bin/run.js', 'get-offsets', '--broker-list', broker.bootstrap, '--topic', 'other']);
+    expect(viaBrokerList).toEqual({ code: 0, stdout: 'other:0:0\nother:1:5\n', stderr: '' });
     const sasl = file('sasl.properties', 'security.protocol=SASL_SSL\n');
     expect(await tk('get-offsets', '--command-config', sasl)).toEqual({ code: 1, stdout: '', stderr: 'Error: security.protocol=SASL_SSL is not supported yet: tk connects with PLAINTEXT only\n' });
   });
