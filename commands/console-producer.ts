@@ -56,7 +56,7 @@ export class ConsoleProducer extends TkCommand {
       const readerProps = flags['reader-config'] === undefined ? new Map<string, string>() : await readPropertiesFile(flags['reader-config'], 'reader-config');
       readerProps.set('topic', flags.topic);
       for (const [k, v] of parseKeyValueFlags(flags.property, 'property')) readerProps.set(k, v);
-      parser = new LineParser(configureLineReader(readerProps));
+      parser = new LineParser(flags.topic, configureLineReader(readerProps));
       const fileProps = flags['producer.config'] === undefined ? new Map<string, string>() : await readPropertiesFile(flags['producer.config'], 'producer.config');
       const props = mergeProducerProperties(fileProps, parseKeyValueFlags(flags['producer-property'], 'producer-property'), {
         bootstrapServer: flags['bootstrap-server'],
@@ -81,8 +81,9 @@ export class ConsoleProducer extends TkCommand {
     const producer = await Producer.connect(settings.bootstrap, settings.options);
     const tally = new report.DeliveryTally();
     let aborted: string | null = null;
+    let interrupted: NodeJS.Signals | null = null;
     try {
-      await this.produceLines(producer, parser, flags.topic, flags.sync, tally);
+      interrupted = await this.produceLines(producer, parser, flags.topic, flags.sync, tally);
     } catch (err) {
       // Kafka closes the producer (sending what was read before) and then prints the exception.
       if (!(err instanceof ReaderError || err instanceof SyncSendError)) throw err;
@@ -91,6 +92,11 @@ export class ConsoleProducer extends TkCommand {
       await producer.close();
     }
     if (aborted !== null) return this.fail(aborted);
+    if (interrupted !== null) {
+      const { constants } = await import('node:os');
+      process.exitCode = 128 + constants.signals[interrupted];
+      return;
+    }
     if (flags.output === 'json') process.stdout.write(tally.toJson(flags.topic));
     if (tally.failed > 0) process.exitCode = 1;
   }
@@ -100,7 +106,8 @@ export class ConsoleProducer extends TkCommand {
     process.exitCode = 1;
   }
 
-  private async produceLines(producer: Producer, parser: LineParser, topic: string, sync: boolean, tally: DeliveryTally): Promise<void> {
+  /** Reads stdin to its end and sends every line; returns the signal that stopped it early, if any. */
+  private async produceLines(producer: Producer, parser: LineParser, topic: string, sync: boolean, tally: DeliveryTally): Promise<NodeJS.Signals | null> {
     const { LineSplitter } = await import('../src/cli/console-producer/line-reader.js');
     const { javaExceptionOf, sendFailureLine } = await import('../src/cli/console-producer/report.js');
     // Kafka prompts when System.console() exists: stdin and stdout both a terminal.
@@ -119,10 +126,7 @@ export class ConsoleProducer extends TkCommand {
       process.stderr.write(sendFailureLine(topic, byteLength(failed?.key), byteLength(failed?.value), javaExceptionOf(err)));
     };
 
-    const parse = (line: Buffer): ProducerRecord => {
-      const parsed = parser.parse(line, ++lineNumber);
-      return { topic, key: parsed.key, value: parsed.value, headers: parsed.headers };
-    };
+    const parse = (line: Buffer): ProducerRecord => parser.parse(line, ++lineNumber);
     /** Queues one line; false when the producer's buffer is full. */
     const sendAsync = (line: Buffer): boolean => {
       return producer.produce(parse(line), onDelivery);
@@ -143,26 +147,42 @@ export class ConsoleProducer extends TkCommand {
       return true;
     };
 
+    // Kafka's shutdown hook closes the producer on Ctrl-C, so what was read is still sent: stop
+    // reading, let the caller close, and leave with the signal's exit status.
+    let interrupted: NodeJS.Signals | null = null;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      interrupted = signal;
+      process.stdin.destroy();
+    };
+    process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
     if (prompt) process.stdout.write('>');
-    for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
-      let writable = true;
-      const lines = splitter.push(chunk);
-      if (!sync && !prompt) {
-        // The hot path: no await per line.
-        for (const line of lines) writable = sendAsync(line) && writable;
-      } else {
-        for (const line of lines) {
-          writable = (await send(line)) && writable;
-          if (prompt) process.stdout.write('>');
+    try {
+      for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+        let writable = true;
+        const lines = splitter.push(chunk);
+        if (!sync && !prompt) {
+          // The hot path: no await per line.
+          for (const line of lines) writable = sendAsync(line) && writable;
+        } else {
+          for (const line of lines) {
+            writable = (await send(line)) && writable;
+            if (prompt) process.stdout.write('>');
+          }
         }
+        if (!writable) await producer.whenWritable();
       }
-      if (!writable) await producer.whenWritable();
+    } catch (err) {
+      if (interrupted === null) throw err;
+    } finally {
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     }
+    if (interrupted !== null) return interrupted;
     const last = splitter.end();
     if (last !== null) {
       await send(last);
       if (prompt) process.stdout.write('>');
     }
+    return null;
   }
 }
 

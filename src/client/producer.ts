@@ -106,6 +106,12 @@ export function partitionForKey(key: Uint8Array, numPartitions: number): number 
 
 // ---- batches ----
 
+/** Per-record overhead in a v2 batch, roughly: length, attributes, deltas, key and value lengths, header count. */
+const RECORD_OVERHEAD = 16;
+const RECORD_BATCH_OVERHEAD = 61;
+/** Kafka's DefaultRecord.MAX_RECORD_OVERHEAD: a record's worst-case framing around key, value and headers. */
+const MAX_RECORD_OVERHEAD = 21;
+
 const varintSize = (n: number): number => {
   let zigzag = (n << 1) ^ (n >> 31);
   let bytes = 1;
@@ -119,7 +125,7 @@ const lengthPrefixed = (length: number): number => (length < 0 ? 1 : varintSize(
 
 /** DefaultRecordBatch.estimateBatchSizeUpperBound: batch header, the record's worst-case overhead, key, value, headers. */
 export function batchSizeUpperBound(keyLength: number, valueLength: number, headers: readonly { key: string; value: Buffer | string | null }[]): number {
-  let size = 61 + 21 + lengthPrefixed(keyLength) + lengthPrefixed(valueLength) + varintSize(headers.length);
+  let size = RECORD_BATCH_OVERHEAD + MAX_RECORD_OVERHEAD + lengthPrefixed(keyLength) + lengthPrefixed(valueLength) + varintSize(headers.length);
   for (const h of headers) {
     size += lengthPrefixed(Buffer.byteLength(h.key));
     size += lengthPrefixed(h.value === null ? -1 : typeof h.value === 'string' ? Buffer.byteLength(h.value) : h.value.length);
@@ -128,10 +134,6 @@ export function batchSizeUpperBound(keyLength: number, valueLength: number, head
 }
 /** Key and value bytes this far below a limit cannot reach it with any record overhead. */
 const RECORD_SIZE_SLACK = 128;
-
-/** Per-record overhead in a v2 batch, roughly: length, attributes, deltas, key and value lengths, header count. */
-const RECORD_OVERHEAD = 16;
-const RECORD_BATCH_OVERHEAD = 61;
 
 interface Batch {
   topic: string;

@@ -2,6 +2,7 @@
 // harness broker; what it wrote is read back with kcat (librdkafka), and batch attributes from
 // the broker's segment files, so nothing here checks tk with tk.
 
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +111,8 @@ describe('tk console-producer', () => {
 
   it.each(['0', '1', '-1', 'all'])('delivers with --request-required-acks %s', async (acks) => {
     const topic = `acks${acks}`;
+    // Created first: with acks=0 nothing would report a record sent before the new partition has a leader.
+    await createTopic(topic, 1);
     expect(await produce('p\nq\n', '--topic', topic, '--request-required-acks', acks)).toEqual(ok);
     // With acks=0 the tool is done once the request is written; the broker may append a moment later.
     let read = await consume(topic, '%s\n');
@@ -172,6 +175,23 @@ describe('tk console-producer', () => {
     expect(r.stderr).toBe(
       'java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.RecordTooLargeException: The message is 286 bytes when serialized which is larger than 250, which is the value of the max.request.size configuration.\n',
     );
+  });
+
+  it('on Ctrl-C sends what it has read, as Kafka\'s shutdown hook does, and exits 130', async () => {
+    const child = spawn('node', ['bin/run.js', 'console-producer', '--bootstrap-server', broker.bootstrap, '--topic', 'interrupted', '--timeout', '60000'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    try {
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const exit = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+      child.stdin.write('first\nsecond\nunfinished');
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      child.kill('SIGINT');
+      expect(await exit).toBe(130);
+      expect(stderr).toBe('');
+      expect(await consume('interrupted', '%s\n')).toBe('first\nsecond\n');
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('says in one line that no broker is reachable', async () => {

@@ -5,7 +5,8 @@
 // Lines stay bytes: a line that is valid UTF-8 is passed through untouched, which is what Java's
 // decode-then-String.getBytes(UTF_8) round trip gives for it, and separators are matched on their
 // UTF-8 bytes (UTF-8 is self-synchronising, so a byte match is a character match). Only a line
-// with malformed UTF-8 is decoded, its bad sequences becoming U+FFFD as Java's decoder makes them.
+// with malformed UTF-8 is decoded, its bad sequences becoming U+FFFD as Java's decoder makes them;
+// the splitter checks whole chunks, so valid input costs one check per chunk, not one per line.
 import { isUtf8 } from 'node:buffer';
 
 /** Kafka's KafkaException from the reader: configuration that cannot work, or a line that does not parse. */
@@ -37,7 +38,9 @@ export interface ParsedHeader {
   value: Buffer | null;
 }
 
+/** A record as Kafka's reader builds it: ProducerRecord(topic, key, value) with headers. */
 export interface ParsedLine {
+  topic: string;
   key: Buffer | null;
   value: Buffer | null;
   /** Absent when headers are not parsed, or equal the null marker. */
@@ -116,22 +119,27 @@ function asJavaUtf8(line: Buffer): Buffer {
   return isUtf8(line) ? line : Buffer.from(line.toString('utf8'), 'utf8');
 }
 
-/** Parses lines by a LineReaderConfig; line numbers count from 1, as Kafka's messages do. */
+/**
+ * Parses lines from a LineSplitter (valid UTF-8) by a LineReaderConfig; line numbers count
+ * from 1, as Kafka's messages do.
+ */
 export class LineParser {
   private readonly keySeparator: Buffer;
   private readonly headersDelimiter: Buffer;
   private readonly nullMarker: Buffer | null;
   private readonly headersPattern: RegExp;
 
-  constructor(private readonly config: LineReaderConfig) {
+  constructor(
+    private readonly topic: string,
+    private readonly config: LineReaderConfig,
+  ) {
     this.keySeparator = Buffer.from(config.keySeparator);
     this.headersDelimiter = Buffer.from(config.headersDelimiter);
     this.nullMarker = config.nullMarker === undefined ? null : Buffer.from(config.nullMarker);
     this.headersPattern = headersSeparatorPattern(config.headersSeparator);
   }
 
-  parse(raw: Buffer, lineNumber: number): ParsedLine {
-    const line = asJavaUtf8(raw);
+  parse(line: Buffer, lineNumber: number): ParsedLine {
     const { config, nullMarker } = this;
     let valueStart = 0;
     let headers: Buffer | null = null;
@@ -152,6 +160,7 @@ export class LineParser {
     }
     const value = valueStart === 0 ? line : line.subarray(valueStart);
     const parsed: ParsedLine = {
+      topic: this.topic,
       key: key !== null && !(nullMarker !== null && key.equals(nullMarker)) ? key : null,
       value: nullMarker !== null && value.equals(nullMarker) ? null : value,
     };
@@ -194,12 +203,17 @@ const CR = 0x0d;
  */
 export class LineSplitter {
   private carry: Buffer[] = [];
+  /** Whether every chunk the carried bytes came from was valid UTF-8 as a whole. */
+  private carryUtf8 = true;
   private skipLF = false;
 
-  /** The lines the chunk completes, in order. */
+  /** The lines the chunk completes, in order, each as Java's UTF-8 round trip leaves it. */
   push(chunk: Buffer): Buffer[] {
     const lines: Buffer[] = [];
     if (chunk.length === 0) return lines;
+    // Line ends are ASCII, so every line inside a valid chunk is valid; a line joined with
+    // carried bytes is when those chunks were too.
+    const chunkUtf8 = isUtf8(chunk);
     let start = 0;
     if (this.skipLF) {
       this.skipLF = false;
@@ -221,25 +235,30 @@ export class LineSplitter {
           this.skipLF = true;
         }
       }
-      lines.push(this.complete(chunk.subarray(start, end)));
+      lines.push(this.complete(chunk.subarray(start, end), chunkUtf8));
       start = next;
       if (nextLF !== -1 && nextLF < start) nextLF = chunk.indexOf(LF, start);
       if (nextCR !== -1 && nextCR < start) nextCR = chunk.indexOf(CR, start);
     }
-    if (start < chunk.length) this.carry.push(chunk.subarray(start));
+    if (start < chunk.length) {
+      this.carry.push(chunk.subarray(start));
+      this.carryUtf8 &&= chunkUtf8;
+    }
     return lines;
   }
 
   /** At end of input: the last line when it had no terminator. */
   end(): Buffer | null {
     if (this.carry.length === 0) return null;
-    return this.complete(Buffer.alloc(0));
+    return this.complete(Buffer.alloc(0), true);
   }
 
-  private complete(piece: Buffer): Buffer {
-    if (this.carry.length === 0) return piece;
+  private complete(piece: Buffer, pieceUtf8: boolean): Buffer {
+    if (this.carry.length === 0) return pieceUtf8 ? piece : asJavaUtf8(piece);
     const line = Buffer.concat([...this.carry, piece]);
+    const known = this.carryUtf8 && pieceUtf8;
     this.carry = [];
-    return line;
+    this.carryUtf8 = true;
+    return known ? line : asJavaUtf8(line);
   }
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { configureLineReader, javaSplit, LineParser, LineSplitter, ReaderError, type ParsedLine } from '../../../src/cli/console-producer/line-reader.js';
 
-const parserWith = (props: Record<string, string>): LineParser => new LineParser(configureLineReader(new Map(Object.entries(props))));
+const parserWith = (props: Record<string, string>): LineParser => new LineParser('t', configureLineReader(new Map(Object.entries(props))));
 
 /** Parsed records as strings, for readable expectations. */
 function show(p: ParsedLine): { key: string | null; value: string | null; headers?: [string, string | null][] } {
@@ -123,12 +123,37 @@ describe('parsing a line', () => {
     );
   });
 
-  it("keeps bytes as Java's UTF-8 round trip does: valid text untouched, malformed bytes as U+FFFD", () => {
-    const valid = Buffer.from('ké\t€ 😀', 'utf8');
-    expect(parserWith({}).parse(valid, 1).value).toEqual(valid);
-    const malformed = Buffer.from([0x61, 0xff, 0x62, 0xe2, 0x82]);
-    expect(parserWith({}).parse(malformed, 1).value).toEqual(Buffer.from('a\ufffdb\ufffd', 'utf8'));
-    expect(parse({ 'parse.key': 'true' }, Buffer.from('ké\tv', 'utf8'))).toEqual({ key: 'ké', value: 'v' });
+  it('builds records for the configured topic', () => {
+    expect(parserWith({}).parse(Buffer.from('v'), 1).topic).toBe('t');
+  });
+
+  it('matches separators on UTF-8 text', () => {
+    expect(parse({ 'parse.key': 'true', 'key.separator': '→' }, Buffer.from('ké→v€', 'utf8'))).toEqual({ key: 'ké', value: 'v€' });
+  });
+});
+
+describe("bytes as Java's UTF-8 decode and String.getBytes(UTF_8) leave them", () => {
+  const lines = (...chunks: Buffer[]): Buffer[] => {
+    const s = new LineSplitter();
+    const out = chunks.flatMap((c) => s.push(c));
+    const last = s.end();
+    return last === null ? out : [...out, last];
+  };
+
+  it('keeps valid UTF-8 byte for byte, also when a character spans two chunks', () => {
+    const text = Buffer.from('ké\t€ 😀\nnext', 'utf8');
+    expect(lines(text)).toEqual([Buffer.from('ké\t€ 😀', 'utf8'), Buffer.from('next')]);
+    const at = text.indexOf(Buffer.from('😀')) + 2;
+    expect(lines(text.subarray(0, at), text.subarray(at))).toEqual([Buffer.from('ké\t€ 😀', 'utf8'), Buffer.from('next')]);
+  });
+
+  it('turns malformed sequences into U+FFFD, only in the lines that have them', () => {
+    const input = Buffer.concat([Buffer.from('ok\n'), Buffer.from([0x61, 0xff, 0x62, 0xe2, 0x82]), Buffer.from('\nfine')]);
+    expect(lines(input)).toEqual([Buffer.from('ok'), Buffer.from('a\ufffdb\ufffd', 'utf8'), Buffer.from('fine')]);
+  });
+
+  it('checks a joined line whose first part came from a malformed chunk', () => {
+    expect(lines(Buffer.from([0x0a, 0xff, 0x61]), Buffer.from('b\n'))).toEqual([Buffer.from(''), Buffer.from('\ufffdab', 'utf8')]);
   });
 });
 
