@@ -1,4 +1,5 @@
-// ListOffsets v1-9: earliest (-2), latest (-1), max timestamp (-3, v7+), earliest local (-4) and
+// ListOffsets v1-9: earliest (-2), latest (-1), max timestamp (-3, v7+), earliest local (-4),
+// latest tiered (-5: no offset, since nothing is tiered) and
 // by timestamp through the time index. read_committed answers the last stable offset, which is
 // the high watermark until transactions exist. v0 (several offsets per partition) is not offered.
 import { ListOffsetsRequest } from '../../src/protocol/generated/clients/list-offsets-request.js';
@@ -12,6 +13,7 @@ const LATEST = -1n;
 const EARLIEST = -2n;
 const MAX_TIMESTAMP = -3n;
 const EARLIEST_LOCAL = -4n;
+const LATEST_TIERED = -5n;
 const CONSUMER_REPLICA_ID = -1;
 
 export const listOffsets = defineHandler({
@@ -46,6 +48,8 @@ export const listOffsets = defineHandler({
             try {
               if (p.timestamp === LATEST) return answer(ErrorCode.NONE, upperBound, -1n, partition.leaderEpoch);
               if (p.timestamp === EARLIEST || p.timestamp === EARLIEST_LOCAL) return answer(ErrorCode.NONE, log.logStartOffset, -1n, partition.leaderEpoch);
+              // Nothing is tiered: Kafka answers "no offset" rather than treating -5 as a timestamp.
+              if (p.timestamp === LATEST_TIERED) return answer(ErrorCode.NONE);
               const found = p.timestamp === MAX_TIMESTAMP ? await log.maxTimestampOffset() : await log.offsetForTimestamp(p.timestamp);
               if (found === null || found.offset >= upperBound) return answer(ErrorCode.NONE, -1n, -1n, -1);
               return answer(ErrorCode.NONE, found.offset, found.timestamp, found.leaderEpoch ?? partition.leaderEpoch);

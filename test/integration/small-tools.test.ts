@@ -63,6 +63,8 @@ describe('tk get-offsets', () => {
   it('--time: earliest, max timestamp, and a timestamp; partitions without an answer are left out', async () => {
     expect((await tk('get-offsets', '--topic', 'other', '--time', 'earliest')).stdout).toBe('other:0:0\nother:1:0\n');
     expect((await tk('get-offsets', '--topic', 'other', '--time', '-4')).stdout).toBe('other:0:0\nother:1:0\n');
+    // Nothing is tiered: every partition answers -1 and is left out, as Kafka 3.9 without remote storage.
+    expect(await tk('get-offsets', '--topic', 'other', '--time', '-5')).toEqual({ code: 0, stdout: '', stderr: '' });
     // Nothing is older than 0: the first record of each partition that has one; empty partitions have no answer.
     expect((await tk('get-offsets', '--topic-partitions', 't:0-1,t:10,other', '--time', '0')).stdout).toBe('other:1:0\nt:0:0\nt:10:0\n');
     expect(await tk('get-offsets', '--topic', 't', '--time', String(Date.now() + 86_400_000))).toEqual({ code: 0, stdout: '', stderr: '' });
