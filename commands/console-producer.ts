@@ -49,17 +49,19 @@ export class ConsoleProducer extends TkCommand {
     if (lineReader !== undefined && !LINE_READERS.has(lineReader)) {
       throw new Error(`--line-reader ${lineReader} is not available: tk reads lines with Kafka's LineMessageReader only`);
     }
+    let topic: string;
     let parser: LineParser;
     let settings: ReturnType<typeof producerSettingsFrom>;
     try {
-      // Kafka's order: reader properties (file, topic, then --property), the reader, then the producer.
+      // Kafka's order: reader properties (file, topic, then --property, so `--property topic=x`
+      // wins as it does in Kafka), the reader, then the producer.
       const readerProps = flags['reader-config'] === undefined ? new Map<string, string>() : await readPropertiesFile(flags['reader-config'], 'reader-config');
       readerProps.set('topic', flags.topic);
       for (const [k, v] of parseKeyValueFlags(flags.property, 'property')) readerProps.set(k, v);
-      parser = new LineParser(flags.topic, configureLineReader(readerProps));
+      topic = readerProps.get('topic')!;
+      parser = new LineParser(topic, configureLineReader(readerProps));
       const fileProps = flags['producer.config'] === undefined ? new Map<string, string>() : await readPropertiesFile(flags['producer.config'], 'producer.config');
       const props = mergeProducerProperties(fileProps, parseKeyValueFlags(flags['producer-property'], 'producer-property'), {
-        bootstrapServer: flags['bootstrap-server'],
         compressionCodec: flags['compression-codec'],
         batchSize: flags['batch-size'],
         maxPartitionMemoryBytes: flags['max-partition-memory-bytes'],
@@ -73,7 +75,7 @@ export class ConsoleProducer extends TkCommand {
       settings = producerSettingsFrom(props, flags['bootstrap-server']);
     } catch (err) {
       if (err instanceof OptionError) return this.fail(err.message);
-      if (err instanceof ReaderError || err instanceof ProducerConfigError) return this.fail(report.exceptionLine(report.javaExceptionOf(err)).trimEnd());
+      if (err instanceof ReaderError || err instanceof ProducerConfigError) return this.fail(report.exceptionLine(report.javaExceptionOf(err)));
       throw err;
     }
 
@@ -83,11 +85,11 @@ export class ConsoleProducer extends TkCommand {
     let aborted: string | null = null;
     let interrupted: NodeJS.Signals | null = null;
     try {
-      interrupted = await this.produceLines(producer, parser, flags.topic, flags.sync, tally);
+      interrupted = await this.produceLines(producer, parser, topic, flags.sync, tally);
     } catch (err) {
       // Kafka closes the producer (sending what was read before) and then prints the exception.
       if (!(err instanceof ReaderError || err instanceof SyncSendError)) throw err;
-      aborted = err instanceof SyncSendError ? `java.util.concurrent.ExecutionException: ${report.exceptionLine(err.cause).trimEnd()}` : report.exceptionLine(report.javaExceptionOf(err)).trimEnd();
+      aborted = err instanceof SyncSendError ? `java.util.concurrent.ExecutionException: ${report.exceptionLine(err.cause)}` : report.exceptionLine(report.javaExceptionOf(err));
     } finally {
       await producer.close();
     }
@@ -97,7 +99,7 @@ export class ConsoleProducer extends TkCommand {
       process.exitCode = 128 + constants.signals[interrupted];
       return;
     }
-    if (flags.output === 'json') process.stdout.write(tally.toJson(flags.topic));
+    if (flags.output === 'json') process.stdout.write(tally.toJson(topic));
     if (tally.failed > 0) process.exitCode = 1;
   }
 

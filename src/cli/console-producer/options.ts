@@ -27,7 +27,6 @@ export class ProducerConfigError extends Error {
 
 /** The dedicated flags as typed on the command line; undefined when not given. */
 export interface ConsoleProducerFlags {
-  bootstrapServer?: string;
   /** '' for the bare flag (gzip). */
   compressionCodec?: string;
   batchSize?: string;

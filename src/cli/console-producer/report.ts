@@ -35,9 +35,9 @@ export function javaExceptionOf(err: Error & { errorName?: unknown; javaClass?: 
   return { javaClass: 'org.apache.kafka.common.KafkaException', message: err.message };
 }
 
-/** The first line of Java's printStackTrace: `class: message`. */
+/** The first line of Java's printStackTrace, without its newline: `class: message`. */
 export function exceptionLine(e: JavaException): string {
-  return `${e.javaClass}: ${e.message}\n`;
+  return `${e.javaClass}: ${e.message}`;
 }
 
 /**
