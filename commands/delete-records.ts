@@ -43,6 +43,7 @@ export class DeleteRecords extends TkCommand {
     const { Admin } = await import('../src/client/admin.js');
     const { errorInfo, KafkaProtocolError } = await import('../src/protocol/errors.js');
     const render = await import('../src/cli/render/delete-records.js');
+    const { javaExceptionClass } = await import('../src/cli/render/java.js');
     const cluster = await Cluster.connect(settings.bootstrap, { clientId: settings.clientId ?? 'tk-delete-records', requestTimeoutMs: settings.requestTimeoutMs });
     const admin = new Admin(cluster);
     const asText = flags.output !== 'json';
@@ -55,13 +56,13 @@ export class DeleteRecords extends TkCommand {
           topic: r.topic,
           partition: r.partition,
           lowWatermark: r.error === null ? r.lowWatermark : null,
-          error: r.error === null ? null : `${render.javaExceptionClass(info.name)}: ${info.message}`,
+          error: r.error === null ? null : `${javaExceptionClass(info.name)}: ${info.message}`,
         };
       });
       process.stdout.write(asText ? render.renderDeleteRecordsText(outcomes) : render.renderDeleteRecordsJson(outcomes));
     } catch (err) {
       if (!(err instanceof KafkaProtocolError)) throw err;
-      return this.fail(`${render.javaExceptionClass(err.errorName)}: ${err.message.slice(err.errorName.length + 2)}`);
+      return this.fail(`${javaExceptionClass(err.errorName)}: ${err.message.slice(err.errorName.length + 2)}`);
     } finally {
       admin.close();
     }

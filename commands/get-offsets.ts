@@ -45,7 +45,7 @@ export class GetOffsets extends TkCommand {
     const { Cluster } = await import('../src/client/cluster.js');
     const { Admin } = await import('../src/client/admin.js');
     const { KafkaProtocolError } = await import('../src/protocol/errors.js');
-    const { javaExceptionClass } = await import('../src/cli/render/delete-records.js');
+    const { javaExceptionClass } = await import('../src/cli/render/java.js');
     // GetOffsetShell sets its client id over the one in --command-config.
     const cluster = await Cluster.connect(settings.bootstrap, { clientId: 'GetOffsetShell', requestTimeoutMs: settings.requestTimeoutMs });
     const admin = new Admin(cluster);

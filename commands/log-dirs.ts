@@ -32,7 +32,7 @@ export class LogDirs extends TkCommand {
     const { Cluster } = await import('../src/client/cluster.js');
     const { Admin } = await import('../src/client/admin.js');
     const { errorInfo, ErrorCode, KafkaProtocolError } = await import('../src/protocol/errors.js');
-    const { javaExceptionClass } = await import('../src/cli/render/delete-records.js');
+    const { javaExceptionClass } = await import('../src/cli/render/java.js');
     const render = await import('../src/cli/render/log-dirs.js');
     const cluster = await Cluster.connect(settings.bootstrap, { clientId: settings.clientId ?? 'log-dirs-tool', requestTimeoutMs: settings.requestTimeoutMs });
     const admin = new Admin(cluster);

@@ -5,20 +5,6 @@ import type { TopicView } from '../src/cli/render/topics.js';
 import type { TopicsAction, TopicsOptions } from '../src/cli/topics-options.js';
 import type { Admin } from '../src/client/admin.js';
 
-/** Java exception names whose Kafka error name does not spell them. */
-const JAVA_EXCEPTIONS: Readonly<Record<string, string>> = {
-  TOPIC_ALREADY_EXISTS: 'TopicExistsException',
-  INVALID_CONFIG: 'InvalidConfigurationException',
-  INVALID_TOPIC_EXCEPTION: 'InvalidTopicException',
-  REQUEST_TIMED_OUT: 'TimeoutException',
-  POLICY_VIOLATION: 'PolicyViolationException',
-};
-
-function javaExceptionOf(errorName: string): string {
-  const simple = JAVA_EXCEPTIONS[errorName] ?? `${errorName.toLowerCase().replace(/(^|_)([a-z])/g, (_, __: string, c: string) => c.toUpperCase())}Exception`;
-  return `org.apache.kafka.common.errors.${simple}`;
-}
-
 export class Topics extends TkCommand {
   static override summary = 'Create, delete, describe, or change a topic (kafka-topics.sh).';
   static override description =
@@ -119,6 +105,7 @@ export class Topics extends TkCommand {
   private async reportFailure(err: unknown): Promise<void> {
     const { TopicCommandError } = await import('../src/cli/topics-options.js');
     const { KafkaProtocolError } = await import('../src/protocol/errors.js');
+    const { javaExceptionClass } = await import('../src/cli/render/java.js');
     let message: string;
     let javaClass: string;
     if (err instanceof TopicCommandError) {
@@ -126,10 +113,10 @@ export class Topics extends TkCommand {
       javaClass = err.javaClass;
     } else if (err instanceof BrokerError) {
       message = err.message;
-      javaClass = javaExceptionOf(err.errorName);
+      javaClass = javaExceptionClass(err.errorName);
     } else if (err instanceof KafkaProtocolError) {
       message = err.message.slice(err.errorName.length + 2);
-      javaClass = javaExceptionOf(err.errorName);
+      javaClass = javaExceptionClass(err.errorName);
     } else throw err;
     if (this.output === 'json') throw new UserError(message);
     const { renderCommandError } = await import('../src/cli/render/topics.js');

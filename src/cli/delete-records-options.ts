@@ -1,7 +1,8 @@
 // kafka-delete-records.sh's offset JSON file, read as DeleteRecordsCommand reads it: Jackson's
 // tree (ints, longs and doubles kept apart, since Kafka's decoders tell them apart) and Kafka's
 // own messages for every way the file can be wrong.
-import { javaHashMapCapacity, javaHashOrder, parsedOffsetsOrder, topicPartitionHash } from './render/delete-records.js';
+import { parsedOffsetsOrder } from './render/delete-records.js';
+import { javaHashMapCapacity, javaHashOrder, topicPartitionHash } from './render/java.js';
 
 /** A refusal DeleteRecordsCommand prints as its one message line on stderr, exit 1. */
 export class DeleteRecordsError extends Error {

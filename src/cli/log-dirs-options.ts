@@ -1,6 +1,6 @@
 // kafka-log-dirs.sh's argument rules (LogDirsCommand), as pure functions: the topic and broker
 // lists, and which of the asked-for brokers exist.
-import { integerHash, javaHashMapCapacity, javaHashOrder, javaHashSetCopyCapacity } from './render/delete-records.js';
+import { integerHash, javaHashMapCapacity, javaHashOrder, javaHashSetCopyCapacity } from './render/java.js';
 
 /** A refusal LogDirsCommand prints as its one message line on stderr, exit 1. */
 export class LogDirsError extends Error {

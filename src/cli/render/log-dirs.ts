@@ -1,7 +1,7 @@
 // What `tk log-dirs --describe` prints: kafka-log-dirs.sh's two progress lines and its one JSON
 // line, whose maps Kafka builds as Java HashMaps: keys, brokers, log dirs and partitions appear
 // in those maps' iteration order, reproduced here.
-import { integerHash, javaHashMapCapacity, javaHashOrder, javaStringHash, topicPartitionHash } from './delete-records.js';
+import { integerHash, javaHashMapCapacity, javaHashOrder, javaStringHash, topicPartitionHash } from './java.js';
 
 export interface ReplicaView {
   topic: string;

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nodeToString, parseJson, parseOffsetJson } from '../../../src/cli/delete-records-options.js';
-import {
-  deleteRecordsResultOrder,
-  javaExceptionClass,
-  javaHashMapCapacity,
-  javaHashOrder,
-  javaStringHash,
-  renderDeleteRecordsJson,
-  renderDeleteRecordsText,
-  topicPartitionHash,
-} from '../../../src/cli/render/delete-records.js';
+import { deleteRecordsResultOrder, renderDeleteRecordsJson, renderDeleteRecordsText } from '../../../src/cli/render/delete-records.js';
+import { javaExceptionClass, javaHashMapCapacity, javaHashOrder, javaStringHash, topicPartitionHash } from '../../../src/cli/render/java.js';
 
 const tp = (spec: string): { topic: string; partition: number } => {
   const at = spec.lastIndexOf(':');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { brokersToQuery, parseBrokerList, parseTopicList } from '../../../src/cli/log-dirs-options.js';
 import { KEY_ORDER, QUERYING_LINE, logDirsDocument, renderLogDirsJson, renderLogDirsText, type BrokerLogDirsView } from '../../../src/cli/render/log-dirs.js';
-import { javaHashOrder, javaStringHash } from '../../../src/cli/render/delete-records.js';
+import { javaHashOrder, javaStringHash } from '../../../src/cli/render/java.js';
 
 const replica = (topic: string, partition: number, size = 0n) => ({ topic, partition, size, offsetLag: 0n, isFuture: false });
 
