@@ -1,6 +1,7 @@
 // What tk console-producer prints: Kafka's failure lines (the ErrorLoggingCallback line for a
 // record that failed, the exception's first line when the tool aborts), and the --output json
 // summary. Offsets in JSON are strings: they are int64 and may pass 2^53.
+import { javaExceptionClass } from '../render/java.js';
 
 /** A failure from src/client as Kafka's exception class and message would name it. */
 export interface JavaException {
@@ -8,27 +9,13 @@ export interface JavaException {
   message: string;
 }
 
-/** Kafka error names whose Java exception class does not follow from the name. */
-const EXCEPTION_CLASSES: Readonly<Record<string, string>> = {
-  MESSAGE_TOO_LARGE: 'RecordTooLargeException',
-  RECORD_LIST_TOO_LARGE: 'RecordBatchTooLargeException',
-  CORRUPT_MESSAGE: 'CorruptRecordException',
-  INVALID_RECORD: 'InvalidRecordException',
-  REQUEST_TIMED_OUT: 'TimeoutException',
-  TOPIC_AUTHORIZATION_FAILED: 'TopicAuthorizationException',
-  CLUSTER_AUTHORIZATION_FAILED: 'ClusterAuthorizationException',
-  INVALID_TOPIC_EXCEPTION: 'InvalidTopicException',
-  UNKNOWN_SERVER_ERROR: 'UnknownServerException',
-};
-
 /** The Java class and message for a KafkaProtocolError-like error (`errorName` plus a `NAME: detail` message). */
 export function javaExceptionOf(err: Error & { errorName?: unknown; javaClass?: unknown }): JavaException {
   if (typeof err.javaClass === 'string') return { javaClass: err.javaClass, message: err.message };
   if (typeof err.errorName === 'string') {
     const name = err.errorName;
-    const simple = EXCEPTION_CLASSES[name] ?? `${name.toLowerCase().replace(/(^|_)([a-z])/g, (_, __: string, c: string) => c.toUpperCase())}Exception`;
     const message = err.message.startsWith(`${name}: `) ? err.message.slice(name.length + 2) : err.message;
-    return { javaClass: `org.apache.kafka.common.errors.${simple}`, message };
+    return { javaClass: javaExceptionClass(name), message };
   }
   // A broker that went away mid-send: the Java client reports a NetworkException.
   if (err.name === 'ConnectionError') return { javaClass: 'org.apache.kafka.common.errors.NetworkException', message: err.message };

@@ -58,6 +58,9 @@ const EXCEPTION_CLASS: Readonly<Record<string, string>> = {
   CORRUPT_MESSAGE: 'CorruptRecordException',
   TOPIC_ALREADY_EXISTS: 'TopicExistsException',
   INVALID_CONFIG: 'InvalidConfigurationException',
+  MESSAGE_TOO_LARGE: 'RecordTooLargeException',
+  RECORD_LIST_TOO_LARGE: 'RecordBatchTooLargeException',
+  INVALID_RECORD: 'InvalidRecordException',
 };
 
 /** The class Kafka's Errors enum throws for an error name, e.g. OFFSET_OUT_OF_RANGE → …OffsetOutOfRangeException. */
