@@ -46,6 +46,9 @@ export const metadata = defineHandler({
       : request.topics!.filter((t) => t.name !== null && !image.topicsByName.has(t.name) && validateTopicName(t.name) === null).map((t) => t.name!);
     if (missing.length > 0 && request.allowAutoTopicCreation && broker.config.autoCreateTopicsEnable) {
       await broker.controller.autoCreateTopics(missing);
+      // Answer only once the new partitions are open here: an acks=0 producer that sent to a
+      // leader still opening its log would never learn its records were dropped.
+      await broker.awaitMetadataApplied();
       image = broker.image;
     }
 
