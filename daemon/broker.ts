@@ -5,7 +5,9 @@ import type { CreatableTopicConfig } from '../src/protocol/generated/clients/cre
 import type { CreatableTopicConfigs } from '../src/protocol/generated/clients/create-topics-response.js';
 import { MetadataLog } from './controller/metadata-log.js';
 import { EMPTY_IMAGE, topicConfigs, type MetadataImage } from './controller/metadata-image.js';
+import { CONSUMER_OFFSETS_TOPIC } from './controller/topic-names.js';
 import { QuorumController } from './controller/quorum-controller.js';
+import { GroupCoordinator, type GroupCoordinatorSettings } from './coordinator/group-coordinator.js';
 import { ProducerIdManager } from './coordinator/producer-ids.js';
 import { handlerTable } from './handlers/index.js';
 import type { ApiHandler } from './handlers/types.js';
@@ -56,6 +58,7 @@ export interface BrokerSettings {
   validateTopicConfig(name: string, value: string | null): string | null;
   /** The effective configs of a new topic, for CreateTopics v5+ responses. */
   describeTopicConfigs(overrides: ReadonlyMap<string, string>): CreatableTopicConfigs[];
+  groupCoordinator: GroupCoordinatorSettings;
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -67,6 +70,7 @@ export class Broker {
   readonly producerIds: ProducerIdManager;
   readonly replicas: ReplicaManager;
   readonly controller: QuorumController;
+  readonly groupCoordinator: GroupCoordinator;
   image: MetadataImage = EMPTY_IMAGE;
   private applied: Promise<void> = Promise.resolve();
   private readonly server: SocketServer;
@@ -92,6 +96,20 @@ export class Broker {
       metadataLog,
       EMPTY_IMAGE,
       (image) => this.publish(image),
+    );
+    this.groupCoordinator = new GroupCoordinator(
+      {
+        nodeId: config.nodeId,
+        currentImage: () => this.image,
+        createTopic: async (topic) => (await this.controller.createTopics([topic], false))[0],
+        awaitMetadataApplied: () => this.awaitMetadataApplied(),
+        partition: (topic, partitionId) => this.replicas.getPartition(topic, partitionId),
+        appendToLeader: (topic, partitionId, records) =>
+          this.replicas.appendToLeader(topic, partitionId, records, -1, this.topicConfig(CONSUMER_OFFSETS_TOPIC).minInsyncReplicas),
+      },
+      config.groupCoordinator,
+      clock,
+      log,
     );
     this.producerIds = new ProducerIdManager(() => this.controller.allocateProducerIds(-1n));
     this.server = new SocketServer(
@@ -159,10 +177,13 @@ export class Broker {
   private publish(image: MetadataImage): void {
     this.image = image;
     this.applied = this.replicas.applyImage(image);
+    this.groupCoordinator.onMetadata(image);
   }
 
   /** Controlled shutdown: stop accepting, let in-flight requests finish, flush and checkpoint. */
   async shutdown(): Promise<void> {
+    // Requests parked in a rebalance are answered first, so they do not hold up the drain.
+    this.groupCoordinator.shutdown();
     await this.server.shutdown(SHUTDOWN_GRACE_MS);
     await this.applied;
     await this.metadataLog.close();

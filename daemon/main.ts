@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { embeddedDefaultProperties, resolveBrokerConfig, type BrokerConfig, type Listener } from '../src/config/broker-configs.js';
 import { parseOverride, parseProperties } from '../src/config/properties.js';
 import { Broker, type BrokerSettings, type ListenerSettings } from './broker.js';
+import { groupCoordinatorSettings } from './coordinator/group-coordinator.js';
 import { systemClock } from './log/clock.js';
 import { createLogger, type Logger } from './logger.js';
 import { ensureFormatted } from './storage.js';
@@ -56,6 +57,7 @@ export function brokerSettings(config: BrokerConfig, clusterId: string): BrokerS
       highWatermarkCheckpointIntervalMs: config.replicaHighWatermarkCheckpointIntervalMs,
       producerIdExpirationMs: config.producerIdExpirationMs,
     },
+    groupCoordinator: groupCoordinatorSettings(config),
     ...topics,
   };
 }

@@ -3,18 +3,29 @@
 import { apiVersions } from './api-versions.js';
 import { createPartitions } from './create-partitions.js';
 import { createTopics } from './create-topics.js';
+import { deleteGroups } from './delete-groups.js';
 import { deleteRecords } from './delete-records.js';
 import { deleteTopics } from './delete-topics.js';
 import { describeCluster } from './describe-cluster.js';
 import { describeConfigs } from './describe-configs.js';
+import { describeGroups } from './describe-groups.js';
 import { describeLogDirs } from './describe-log-dirs.js';
 import { describeTopicPartitions } from './describe-topic-partitions.js';
 import { fetch } from './fetch.js';
+import { findCoordinator } from './find-coordinator.js';
+import { heartbeat } from './heartbeat.js';
 import { initProducerId } from './init-producer-id.js';
+import { joinGroup } from './join-group.js';
+import { leaveGroup } from './leave-group.js';
+import { listGroups } from './list-groups.js';
 import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
+import { offsetCommit } from './offset-commit.js';
+import { offsetDelete } from './offset-delete.js';
+import { offsetFetch } from './offset-fetch.js';
 import { offsetForLeaderEpoch } from './offset-for-leader-epoch.js';
 import { produce } from './produce.js';
+import { syncGroup } from './sync-group.js';
 import type { ApiHandler } from './types.js';
 
 const handlers: ApiHandler[] = [
@@ -33,6 +44,17 @@ const handlers: ApiHandler[] = [
   describeLogDirs,
   describeCluster,
   describeTopicPartitions,
+  offsetCommit,
+  offsetFetch,
+  findCoordinator,
+  joinGroup,
+  heartbeat,
+  leaveGroup,
+  syncGroup,
+  describeGroups,
+  listGroups,
+  deleteGroups,
+  offsetDelete,
 ];
 
 export const handlerTable: ReadonlyMap<number, ApiHandler> = new Map(handlers.map((h) => [h.apiKey, h]));

@@ -135,6 +135,9 @@ function brokerArgs(p: Placement): string[] {
     'controller.listener.names': 'CONTROLLER',
     'controller.quorum.voters': `1@${HOST}:${p.controllerPort}`,
     'log.dirs': p.logDir,
+    'offsets.topic.replication.factor': '1',
+    'transaction.state.log.replication.factor': '1',
+    'transaction.state.log.min.isr': '1',
     ...p.overrides,
   };
   return ['broker', 'start', ...Object.entries(settings).flatMap(([k, v]) => ['--override', `${k}=${v}`])];

@@ -1,0 +1,25 @@
+// Heartbeat v0-4 for classic groups: keeps a member's session alive, and tells it when the group
+// is rebalancing (REBALANCE_IN_PROGRESS), has moved on (ILLEGAL_GENERATION) or no longer has it.
+import { HeartbeatRequest } from '../../src/protocol/generated/clients/heartbeat-request.js';
+import { HeartbeatResponse } from '../../src/protocol/generated/clients/heartbeat-response.js';
+import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { defineHandler } from './types.js';
+
+export const heartbeat = defineHandler({
+  apiKey: ApiKey.Heartbeat,
+  minVersion: 0,
+  maxVersion: 4,
+  request: HeartbeatRequest,
+  response: HeartbeatResponse,
+  handle(ctx, request) {
+    const coordinator = ctx.broker.groupCoordinator;
+    const answer = (errorCode: number): HeartbeatResponse => ({ throttleTimeMs: 0, errorCode });
+    if (request.groupId.length === 0) return answer(ErrorCode.INVALID_GROUP_ID);
+    const owner = coordinator.ownership(request.groupId);
+    if (owner !== ErrorCode.NONE) return answer(owner);
+    const group = coordinator.classicGroup(request.groupId, false);
+    if (!group) return answer(ErrorCode.UNKNOWN_MEMBER_ID);
+    return answer(coordinator.classic.heartbeat(group, request.memberId, request.groupInstanceId, request.generationId));
+  },
+});

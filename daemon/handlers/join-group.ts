@@ -1,0 +1,41 @@
+// JoinGroup v0-9 for classic groups: v4+ makes a new member join again with the id it is given
+// (MEMBER_ID_REQUIRED), v5+ carries group.instance.id (static membership), v9 lets a static
+// leader that rejoins skip the assignment. The response waits until the join phase completes.
+import { JoinGroupRequest } from '../../src/protocol/generated/clients/join-group-request.js';
+import { JoinGroupResponse } from '../../src/protocol/generated/clients/join-group-response.js';
+import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { joinError } from '../coordinator/classic-rebalance.js';
+import { defineHandler } from './types.js';
+
+/** Before v7 the protocol name is not nullable. */
+const NULLABLE_PROTOCOL_NAME_SINCE = 7;
+
+export const joinGroup = defineHandler({
+  apiKey: ApiKey.JoinGroup,
+  minVersion: 0,
+  maxVersion: 9,
+  request: JoinGroupRequest,
+  response: JoinGroupResponse,
+  async handle(ctx, request) {
+    const coordinator = ctx.broker.groupCoordinator;
+    let errorCode = request.groupId.length === 0 ? ErrorCode.INVALID_GROUP_ID : coordinator.ownership(request.groupId);
+    if (errorCode === ErrorCode.NONE) errorCode = coordinator.classic.validateJoin(request);
+    // Only a member without an id may create the group.
+    const group = errorCode === ErrorCode.NONE ? coordinator.classicGroup(request.groupId, request.memberId.length === 0) : undefined;
+    let response: JoinGroupResponse;
+    if (group) {
+      response = await coordinator.classic.join(group, request, { apiVersion: ctx.apiVersion, clientId: ctx.header.clientId ?? '', clientHost: `/${hostOf(ctx.clientAddress)}` });
+    } else {
+      response = joinError(request.memberId, errorCode !== ErrorCode.NONE ? errorCode : ErrorCode.UNKNOWN_MEMBER_ID);
+    }
+    if (ctx.apiVersion < NULLABLE_PROTOCOL_NAME_SINCE) response = { ...response, protocolName: response.protocolName ?? '' };
+    return response;
+  },
+});
+
+/** The address without its port, as Kafka's InetAddress.toString() shows it after the '/'. */
+function hostOf(address: string): string {
+  const colon = address.lastIndexOf(':');
+  return colon > 0 ? address.slice(0, colon) : address;
+}

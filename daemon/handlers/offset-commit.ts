@@ -1,0 +1,19 @@
+// OffsetCommit v0-9 for classic groups and simple commits (generation -1 on a group without
+// members). Commits are written to __consumer_offsets before the answer; v2-4's retention time
+// becomes the commit's expire timestamp. Transactional commits (TxnOffsetCommit) are not served.
+import { OffsetCommitRequest } from '../../src/protocol/generated/clients/offset-commit-request.js';
+import { OffsetCommitResponse } from '../../src/protocol/generated/clients/offset-commit-response.js';
+import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { commitOffsets } from '../coordinator/offset-commits.js';
+import { defineHandler } from './types.js';
+
+export const offsetCommit = defineHandler({
+  apiKey: ApiKey.OffsetCommit,
+  minVersion: 0,
+  maxVersion: 9,
+  request: OffsetCommitRequest,
+  response: OffsetCommitResponse,
+  async handle(ctx, request) {
+    return { throttleTimeMs: 0, topics: await commitOffsets(ctx.broker.groupCoordinator, request, ctx.apiVersion) };
+  },
+});
