@@ -220,7 +220,8 @@ export class GroupAdmin {
       const version = requireVersion(connection, OffsetFetchRequest, 2);
       const request = {
         groupId: version <= 7 ? groupId : '',
-        topics: null,
+        // null asks for every partition; from v8 the groups array carries that instead.
+        topics: version <= 7 ? null : [],
         groups: version >= 8 ? [{ groupId, memberId: null, memberEpoch: -1, topics: null }] : [],
         requireStable: false,
       };
