@@ -3,9 +3,8 @@
 // OffsetFetch, OffsetCommit, DeleteGroups, OffsetDelete); ListGroups goes to every broker.
 // Classic groups are described with DescribeGroups; KIP-848 groups (ConsumerGroupDescribe) are
 // a later addition behind describeGroups().
-import { ErrorCode, KafkaProtocolError, errorInfo } from '../protocol/errors.js';
+import { ErrorCode, KafkaProtocolError } from '../protocol/errors.js';
 import { ConsumerProtocolAssignment } from '../protocol/generated/clients/consumer-protocol-assignment.js';
-import { ConsumerProtocolSubscription } from '../protocol/generated/clients/consumer-protocol-subscription.js';
 import { DeleteGroupsRequest } from '../protocol/generated/clients/delete-groups-request.js';
 import { DeleteGroupsResponse } from '../protocol/generated/clients/delete-groups-response.js';
 import { DescribeGroupsRequest } from '../protocol/generated/clients/describe-groups-request.js';
@@ -109,10 +108,6 @@ export function decodeAssignment(bytes: Buffer): TopicPartition[] {
   const assignment = decodeConsumerProtocol(ConsumerProtocolAssignment, bytes);
   if (!assignment) return [];
   return assignment.assignedPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
-}
-
-export function decodeSubscription(bytes: Buffer): string[] {
-  return decodeConsumerProtocol(ConsumerProtocolSubscription, bytes)?.topics ?? [];
 }
 
 function byTopic<T extends TopicPartition>(items: readonly T[]): Map<string, T[]> {
@@ -349,9 +344,4 @@ export class GroupAdmin {
       }
     }
   }
-}
-
-/** The text Kafka's exception for an error code carries (its default message). */
-export function errorMessageOf(code: number): string {
-  return errorInfo(code).message;
 }

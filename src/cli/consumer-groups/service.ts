@@ -7,7 +7,7 @@ import { CONSUMER_PROTOCOL_TYPE, type GroupAdmin, type GroupDescription } from '
 import { ErrorCode, errorInfo, KafkaProtocolError } from '../../protocol/errors.js';
 import { javaExceptionClass } from '../render/java.js';
 import { ConsumerGroupsUsageError, splitTopicArgs, type ConsumerGroupsOptions } from './options.js';
-import { orderOffsetRows, type GroupListingView, type GroupMembers, type GroupOffsets, type GroupStateView, type OffsetRow } from './render.js';
+import { orderOffsetRows, type Chunk, type GroupListingView, type GroupMembers, type GroupOffsets, type GroupStateView, type OffsetRow } from './render.js';
 import { groupOrder, keyOf, planGroupReset, ResetFailure, type LogFacts, type PlannedOffset, type ScenarioValue } from './reset.js';
 
 /** Exceptions Kafka's Errors enum names differently from the error name. */
@@ -152,7 +152,7 @@ export class ConsumerGroupService {
    * resetOffsets: groups without active members get a plan (committed with --execute); others
    * are refused with Kafka's error and an empty plan.
    */
-  async resetOffsets(value: ScenarioValue, execute: boolean): Promise<{ group: string; offsets: PlannedOffset[]; refused: string | null; notes: import('./render.js').Chunk[] }[]> {
+  async resetOffsets(value: ScenarioValue, execute: boolean): Promise<{ group: string; offsets: PlannedOffset[]; refused: string | null; notes: Chunk[] }[]> {
     const ids = await this.groupIds();
     const described = new Map((await this.describe(ids)).map((d) => [d.groupId, d]));
     const results = [];
