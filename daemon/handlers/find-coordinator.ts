@@ -43,8 +43,8 @@ export const findCoordinator = defineHandler({
   async handle(ctx, request) {
     if (ctx.apiVersion >= BATCHED_SINCE) {
       const coordinators = await Promise.all(request.coordinatorKeys.map((key) => locate(ctx, request.keyType, key)));
-      // v4+ carries no message per key.
-      return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, errorMessage: null, nodeId: -1, host: '', port: -1, coordinators: coordinators.map((c) => ({ ...c, errorMessage: null })) };
+      // v4+ answers per key only, and like Kafka leaves each key's message at its default.
+      return { ...FindCoordinatorResponse.defaults(), coordinators: coordinators.map((c) => ({ ...c, errorMessage: '' })) };
     }
     const c = await locate(ctx, ctx.apiVersion === 0 ? KEY_TYPE_GROUP : request.keyType, request.key);
     return { throttleTimeMs: 0, errorCode: c.errorCode, errorMessage: c.errorMessage, nodeId: c.nodeId, host: c.host, port: c.port, coordinators: [] };
