@@ -3,7 +3,7 @@
 // read, to move the fetch offset and start the next fetch at once) and decoded as poll() and the
 // async iterator drain them, as the Java client's CompletedFetch does: records are short-lived
 // objects, so a fast stream costs little garbage collection. Group membership (subscribe,
-// commits) builds on this in group-member.ts.
+// commits) builds on this in group-member.ts, through incrementalAssign and unassign.
 import { ErrorCode, KafkaProtocolError, errorInfo } from '../protocol/errors.js';
 import { FetchRequest } from '../protocol/generated/clients/fetch-request.js';
 import { FetchResponse, type PartitionData } from '../protocol/generated/clients/fetch-response.js';
@@ -137,6 +137,28 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
       this.partitions.set(key(a.topic, a.partition), { topic: a.topic, partition: a.partition, fetchOffset: offset, position: offset, generation: 0, highWatermark: -1n });
     }
     this.fetchMore();
+  }
+
+  /** Adds partitions to the assignment, each starting at the offset given; partitions already assigned keep their place. */
+  async incrementalAssign(assignments: readonly Assignment[]): Promise<void> {
+    const resolved = await this.resolveOffsets(assignments);
+    for (const a of assignments) {
+      const k = key(a.topic, a.partition);
+      if (this.partitions.has(k)) continue;
+      const offset = resolved.get(k)!;
+      this.partitions.set(k, { topic: a.topic, partition: a.partition, fetchOffset: offset, position: offset, generation: 0, highWatermark: -1n });
+    }
+    this.fetchMore();
+  }
+
+  /** Stops fetching these partitions; their buffered records are dropped and a fetch still out for them is ignored. */
+  unassign(partitions: readonly { topic: string; partition: number }[]): void {
+    for (const p of partitions) this.partitions.delete(key(p.topic, p.partition));
+    this.completed = this.completed.filter((c) => {
+      if (this.partitions.get(key(c.state.topic, c.state.partition)) === c.state) return true;
+      this.bufferedRecords -= c.remaining;
+      return false;
+    });
   }
 
   /** The partitions assigned and the offset of the next record poll() returns for each. */

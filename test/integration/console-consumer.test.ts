@@ -171,6 +171,10 @@ describe('tk console-consumer', () => {
     [['--topic', 'a', '--partition', '0', '--offset', '-1'], "The provided offset value '-1' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long."],
     [['--topic', 'a', '--partition', 'x'], "Cannot parse argument 'x' of option partition"],
     [['--topic', 'a', '--from-beginning', '--consumer-property', 'auto.offset.reset=latest'], "Can't simultaneously specify --from-beginning and 'auto.offset.reset=latest', please remove one option"],
+    // Kafka lists the ids from a java.util.HashSet: 'a' (hash 97) before 'b' (98), whatever order they came in.
+    [['--topic', 'a', '--group', 'b', '--consumer-property', 'group.id=a'], "The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: 'a', 'b'"],
+    [['--topic', 'a', '--partition', '0', '--group', 'g'], 'Options group and partition cannot be specified together.'],
+    [['--topic', 'a', '--partition', '0', '--consumer-property', 'group.id=g'], 'Options group and partition cannot be specified together.'],
   ])('refuses %j with Kafka’s message', async (args, message) => {
     expect(await tk(...args)).toEqual({ code: 1, stdout: '', stderr: `${message}\n` });
   });

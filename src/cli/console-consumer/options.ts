@@ -1,9 +1,12 @@
 // tk console-consumer's flags turned into what the consume loop needs, checked in the order
-// and with the messages of Kafka's ConsoleConsumerOptions. Consumer groups are not offered yet:
-// every partition of the topic (or the one --partition) is assigned and nothing is committed.
+// and with the messages of Kafka's ConsoleConsumerOptions. With a group (--group, or group.id in
+// the consumer properties) the topic is subscribed through the group and offsets are committed;
+// without one every partition of the topic (or the one --partition) is assigned, nothing committed.
+import type { Assignor } from '../../client/assignors.js';
 import type { ConsumerOptions, IsolationLevel, StartOffset } from '../../client/consumer.js';
 import { UserError } from '../base-command.js';
 import { clientSettingsFrom, parseKeyValueFlags, readPropertiesFile, resolveBootstrap, type ClientSettings, type OutputFormat } from '../common-flags.js';
+import { javaHashMapCapacity, javaHashOrder, javaStringHash } from '../render/java.js';
 import { formatterConfigFrom, type FormatterConfig } from './formatter.js';
 
 export interface ConsoleConsumerFlags {
@@ -22,7 +25,21 @@ export interface ConsoleConsumerFlags {
   'formatter-config'?: string;
   'consumer-property': string[];
   'consumer.config'?: string;
+  group?: string;
   output: string;
+}
+
+/** How the consumer takes part in its group; the names follow Kafka's consumer configs. */
+export interface GroupSettings {
+  groupId: string;
+  groupInstanceId: string | null;
+  autoCommit: boolean;
+  autoCommitIntervalMs: number | undefined;
+  sessionTimeoutMs: number | undefined;
+  heartbeatIntervalMs: number | undefined;
+  maxPollIntervalMs: number | undefined;
+  metadataMaxAgeMs: number | undefined;
+  assignors: Assignor[] | undefined;
 }
 
 export type TopicSource = { kind: 'topic'; topic: string; partition: number | null } | { kind: 'include'; pattern: RegExp };
@@ -42,6 +59,8 @@ export interface ConsoleConsumerSettings {
   consumer: ConsumerOptions;
   /** allow.auto.create.topics: a --topic that does not exist is created when the broker allows it, as Kafka's consumer asks. */
   allowAutoTopicCreation: boolean;
+  /** null: no group, every partition assigned and nothing committed. */
+  group: GroupSettings | null;
 }
 
 /** A bad combination or value of flags: the message is Kafka's line, printed alone on stderr. */
@@ -78,11 +97,11 @@ export async function consoleConsumerSettings(flags: ConsoleConsumerFlags): Prom
     if (flags.offset !== undefined) throw usage('Options from-time and offset cannot be specified together.');
   }
 
-  const props = flags['consumer.config'] === undefined ? new Map<string, string>() : await readPropertiesFile(flags['consumer.config'], 'consumer.config');
-  for (const [k, v] of parseKeyValueFlags(flags['consumer-property'], 'consumer-property')) props.set(k, v);
-  if (props.has('group.id')) {
-    throw new UserError('group.id is not supported yet: tk console-consumer reads every partition without a consumer group');
-  }
+  const fileProps = flags['consumer.config'] === undefined ? new Map<string, string>() : await readPropertiesFile(flags['consumer.config'], 'consumer.config');
+  const extraProps = parseKeyValueFlags(flags['consumer-property'], 'consumer-property');
+  const props = new Map([...fileProps, ...extraProps]);
+  const groupId = checkConsumerGroup(flags.group, fileProps, extraProps, partition);
+  if (groupId !== null && flags['from-time'] !== undefined) throw usage('Options from-time and group cannot be specified together.');
   const reset = props.get('auto.offset.reset');
   if (reset !== undefined && flags['from-beginning'] && reset !== 'earliest') {
     throw usage(`Can't simultaneously specify --from-beginning and 'auto.offset.reset=${reset}', please remove one option`);
@@ -114,8 +133,59 @@ export async function consoleConsumerSettings(flags: ConsoleConsumerFlags): Prom
       isolationLevel,
       autoOffsetReset,
     },
-    allowAutoTopicCreation: oneOf('allow.auto.create.topics', (props.get('allow.auto.create.topics') ?? 'true').trim().toLowerCase(), ['true', 'false'] as const) === 'true',
+    allowAutoTopicCreation: booleanConfig(props, 'allow.auto.create.topics', true),
+    group: groupId === null ? null : await groupSettings(groupId, props),
   };
+}
+
+/**
+ * ConsoleConsumerOptions.checkConsumerGroup: --group, group.id in --consumer.config and in
+ * --consumer-property must agree (listed in a Java HashSet's order when they do not), and a
+ * group cannot go with --partition. Returns the group id, or null without one.
+ */
+function checkConsumerGroup(group: string | undefined, fileProps: ReadonlyMap<string, string>, extraProps: ReadonlyMap<string, string>, partition: number | undefined): string | null {
+  const given = new Set<string>();
+  for (const id of [group, fileProps.get('group.id'), extraProps.get('group.id')]) if (id !== undefined) given.add(id);
+  if (given.size > 1) {
+    const ids = javaHashOrder([...given], javaStringHash, javaHashMapCapacity(given.size)).map((g) => `'${g}'`).join(', ');
+    throw usage(`The group ids provided in different places (directly using '--group', via '--consumer-property', or via '--consumer.config') do not match. Detected group ids: ${ids}`);
+  }
+  if (given.size > 0 && partition !== undefined) throw usage('Options group and partition cannot be specified together.');
+  return given.size === 0 ? null : [...given][0];
+}
+
+async function groupSettings(groupId: string, props: ReadonlyMap<string, string>): Promise<GroupSettings> {
+  const strategy = props.get('partition.assignment.strategy');
+  let assignors: Assignor[] | undefined;
+  if (strategy !== undefined) {
+    const { assignorNamed } = await import('../../client/assignors.js');
+    assignors = strategy.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map((name) => {
+      const assignor = assignorNamed(name);
+      if (!assignor) throw new UserError(`Invalid value ${strategy} for configuration partition.assignment.strategy: Class ${name} cannot be found`);
+      return assignor;
+    });
+  }
+  const instanceId = props.get('group.instance.id');
+  return {
+    groupId,
+    groupInstanceId: instanceId === undefined || instanceId === '' ? null : instanceId,
+    autoCommit: booleanConfig(props, 'enable.auto.commit', true),
+    autoCommitIntervalMs: intConfig(props, 'auto.commit.interval.ms'),
+    sessionTimeoutMs: intConfig(props, 'session.timeout.ms'),
+    heartbeatIntervalMs: intConfig(props, 'heartbeat.interval.ms'),
+    maxPollIntervalMs: intConfig(props, 'max.poll.interval.ms'),
+    metadataMaxAgeMs: intConfig(props, 'metadata.max.age.ms'),
+    assignors,
+  };
+}
+
+/** A BOOLEAN consumer config, as Kafka's ConfigDef reads it. */
+function booleanConfig(props: ReadonlyMap<string, string>, name: string, fallback: boolean): boolean {
+  const raw = props.get(name);
+  if (raw === undefined) return fallback;
+  const value = raw.trim().toLowerCase();
+  if (value !== 'true' && value !== 'false') throw new UserError(`Invalid value ${raw} for configuration ${name}: Expected value to be either true or false`);
+  return value === 'true';
 }
 
 /** Kafka's parseOffset with --partition, else the reset policy (which --from-beginning sets to earliest); --from-time wins over both. */

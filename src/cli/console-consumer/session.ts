@@ -1,9 +1,11 @@
 // The consume loop of tk console-consumer, as Kafka's ConsoleConsumer runs it: poll, format a
 // whole batch into one buffer, write it (waiting for stdout to take it), and stop on
 // --max-messages, on --timeout-ms without a message, on SIGINT/SIGTERM, or when stdout closes;
-// then `Processed a total of N messages` on stderr.
+// then `Processed a total of N messages` on stderr. With a group the topics are subscribed
+// through it, and closing commits the positions of what was printed and leaves the group.
 import { Cluster, type TopicInfo } from '../../client/cluster.js';
 import { Consumer, type Assignment, type ConsumerRecord } from '../../client/consumer.js';
+import type { GroupConsumer } from '../../client/group-member.js';
 import { KafkaProtocolError } from '../../protocol/errors.js';
 import { OutputBuffer, writeJson, writeTextBatch } from './formatter.js';
 import type { ConsoleConsumerSettings } from './options.js';
@@ -37,6 +39,8 @@ class JavaException extends Error {
 /** The Java exception line Kafka's log prints under an error. */
 function javaExceptionLine(err: Error): string {
   if (err instanceof JavaException) return `${err.javaClass}: ${err.message}`;
+  if (err.name === 'NoOffsetForPartitionError') return `org.apache.kafka.clients.consumer.NoOffsetForPartitionException: ${err.message}`;
+  if (err.name === 'CommitFailedError') return `org.apache.kafka.clients.consumer.CommitFailedException: ${err.message}`;
   if (err instanceof KafkaProtocolError) {
     const simple = err.errorName.toLowerCase().replace(/(^|_)([a-z])/g, (_, __: string, c: string) => c.toUpperCase());
     return `org.apache.kafka.common.errors.${simple}Exception: ${err.message}`;
@@ -47,6 +51,7 @@ function javaExceptionLine(err: Error): string {
 export class ConsoleConsumerSession {
   private ending: Ending | null = null;
   private consumer: Consumer | null = null;
+  private group: GroupConsumer | null = null;
   private wakeSleep: (() => void) | null = null;
   private processed = 0;
   private readonly out = new OutputBuffer();
@@ -63,12 +68,20 @@ export class ConsoleConsumerSession {
     const s = this.settings;
     const cluster = await Cluster.connect(s.client.bootstrap, { clientId: s.client.clientId, requestTimeoutMs: s.client.requestTimeoutMs });
     try {
-      this.consumer = new Consumer(cluster, s.consumer);
-      await this.consume(cluster, this.consumer);
+      if (s.group) {
+        const { GroupConsumer } = await import('../../client/group-member.js');
+        this.group = new GroupConsumer(cluster, groupConsumerOptions(s));
+        await this.consumeAsMember(this.group);
+      } else {
+        this.consumer = new Consumer(cluster, s.consumer);
+        await this.consume(cluster, this.consumer);
+      }
     } catch (err) {
       this.end({ kind: 'failed', error: err as Error });
     } finally {
       this.consumer?.close();
+      // Commits the positions of what was printed (with auto commit) and leaves the group, as Kafka's cleanup does.
+      await this.group?.close().catch(() => {});
       cluster.close();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -80,6 +93,7 @@ export class ConsoleConsumerSession {
     if (this.ending) return;
     this.ending = ending;
     this.consumer?.close();
+    this.group?.wakeup();
     this.wakeSleep?.();
   }
 
@@ -91,7 +105,21 @@ export class ConsoleConsumerSession {
     if (this.ending) return;
     if (assignments === null) return this.end({ kind: 'timeout' });
     await consumer.assign(assignments);
-    lastMessageAt = Date.now();
+    await this.pollLoop(consumer);
+  }
+
+  /** Subscribes through the group; topics that do not exist yet are picked up by a rebalance when they appear. */
+  private async consumeAsMember(group: GroupConsumer): Promise<void> {
+    const source = this.settings.source;
+    group.subscribe(source.kind === 'topic' ? [source.topic] : source.pattern);
+    await this.pollLoop(group);
+  }
+
+  /** Polls and prints until --max-messages, --timeout-ms without a record, or another ending. */
+  private async pollLoop(consumer: { poll(timeoutMs: number, maxRecords: number): Promise<ConsumerRecord[]> }): Promise<void> {
+    const s = this.settings;
+    let lastMessageAt = Date.now();
+    const timedOut = (): boolean => s.timeoutMs !== null && Date.now() - lastMessageAt >= s.timeoutMs;
     while (!this.ending) {
       const wait = s.timeoutMs === null ? 1_000 : Math.max(0, lastMessageAt + s.timeoutMs - Date.now());
       const left = s.maxMessages === null ? MAX_POLL_RECORDS : Math.min(MAX_POLL_RECORDS, s.maxMessages - this.processed);
@@ -191,6 +219,23 @@ export class ConsoleConsumerSession {
     if (ending.kind === 'signal') return ending.signal === 'SIGINT' ? 130 : 143;
     return 0;
   }
+}
+
+function groupConsumerOptions(s: ConsoleConsumerSettings): ConstructorParameters<typeof GroupConsumer>[1] {
+  const g = s.group!;
+  return {
+    ...s.consumer,
+    groupId: g.groupId,
+    groupInstanceId: g.groupInstanceId,
+    sessionTimeoutMs: g.sessionTimeoutMs,
+    rebalanceTimeoutMs: g.maxPollIntervalMs,
+    heartbeatIntervalMs: g.heartbeatIntervalMs,
+    assignors: g.assignors,
+    autoCommit: g.autoCommit,
+    autoCommitIntervalMs: g.autoCommitIntervalMs,
+    metadataMaxAgeMs: g.metadataMaxAgeMs,
+    allowAutoTopicCreation: s.allowAutoTopicCreation,
+  };
 }
 
 function usablePartitions(info: TopicInfo | undefined): { topic: string; partition: number }[] {
