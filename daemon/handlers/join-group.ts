@@ -17,7 +17,9 @@ export const joinGroup = defineHandler({
   maxVersion: 9,
   request: JoinGroupRequest,
   response: JoinGroupResponse,
-  async handle(ctx, request) {
+  async handle(ctx, received) {
+    // v0 has no rebalance timeout: the session timeout serves as both, as in Kafka.
+    const request = ctx.apiVersion === 0 ? { ...received, rebalanceTimeoutMs: received.sessionTimeoutMs } : received;
     const coordinator = ctx.broker.groupCoordinator;
     let errorCode = request.groupId.length === 0 ? ErrorCode.INVALID_GROUP_ID : coordinator.ownership(request.groupId);
     if (errorCode === ErrorCode.NONE) errorCode = coordinator.classic.validateJoin(request);

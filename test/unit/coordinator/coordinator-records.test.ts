@@ -66,8 +66,8 @@ describe('coordinator records', () => {
     expect(decodeCoordinatorRecord(tombstone.key, null)).toEqual({ type: 'group', group: 'g', value: null });
   });
 
-  it('skips record types it does not keep (KIP-848 records have key versions 3 and up)', () => {
-    expect(decodeCoordinatorRecord(hex('0003 0001 67'), hex('0000'))).toBeNull();
+  it('skips record types it does not know, and keyless records', () => {
+    expect(decodeCoordinatorRecord(hex('0064 0001 67'), hex('0000'))).toBeNull();
     expect(decodeCoordinatorRecord(null, null)).toBeNull();
   });
 });
