@@ -101,6 +101,21 @@ describe('tk console-consumer --group', () => {
     expect(await run('2')).toEqual({ code: 0, stdout: 'p0-2\np0-3\n', stderr: processed(2) });
   }, 60_000);
 
+  it('with cooperative-sticky, two members still split the partitions and print every record once', async () => {
+    await createTopic('coop', 6);
+    const strategy = ['--consumer-property', 'partition.assignment.strategy=cooperative-sticky'];
+    const a = member('coop', 'g-coop', ...strategy);
+    await awaitStable('g-coop', 1, 6);
+    // The second member joins a group whose one member owns everything: it revokes half, then a second rebalance hands them over (KIP-429).
+    const b = member('coop', 'g-coop', ...strategy);
+    const rows = await awaitStable('g-coop', 2, 6);
+    expect(rows.map((r) => r[4]).sort()).toEqual(['3', '3']);
+    const values = await produceEach('coop', 6, 5, '');
+    await until(() => lines(a.stdout()).length + lines(b.stdout()).length >= values.length, 'both members printed every record');
+    const [endA, endB] = await Promise.all([a.stop(), b.stop()]);
+    expect([...lines(endA.stdout), ...lines(endB.stdout)].sort()).toEqual(values);
+  }, 90_000);
+
   it('when a member closes, the other takes over its partitions', async () => {
     await createTopic('handover', 4);
     const a = member('handover', 'g-handover');
