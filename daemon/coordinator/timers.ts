@@ -26,8 +26,10 @@ export class CoordinatorTimers {
   /** Runs `task` once `delayMs` from now, replacing what was scheduled under `key`. */
   schedule(key: string, delayMs: number, task: () => void): void {
     const delay = Number.isFinite(delayMs) ? Math.max(0, delayMs) : MAX_TIMER_MS;
-    this.deadlines.set(key, { at: this.clock.now() + delay, task });
-    this.arm();
+    const at = this.clock.now() + delay;
+    this.deadlines.set(key, { at, task });
+    // Heartbeats reschedule all the time: only a deadline earlier than the armed one re-arms.
+    if (at < this.armedAt) this.armFor(at);
   }
 
   cancel(key: string): void {
@@ -67,11 +69,15 @@ export class CoordinatorTimers {
     this.armedAt = Infinity;
   }
 
+  /** Arms the node timer for the earliest deadline (one that was cancelled just fires early and re-arms). */
   private arm(): void {
-    if (!this.autoFire) return;
     let earliest = Infinity;
     for (const d of this.deadlines.values()) if (d.at < earliest) earliest = d.at;
-    if (earliest === Infinity || earliest >= this.armedAt) return;
+    if (earliest !== Infinity) this.armFor(earliest);
+  }
+
+  private armFor(earliest: number): void {
+    if (!this.autoFire || earliest >= this.armedAt) return;
     if (this.armed) clearTimeout(this.armed);
     this.armedAt = earliest;
     this.armed = setTimeout(() => {
