@@ -102,8 +102,10 @@ export class GroupCoordinator {
     this.scheduleRetention();
   }
 
+  /** Once __consumer_offsets exists its partition count decides, whatever offsets.topic.num.partitions says now. */
   partitionFor(groupId: string): number {
-    return offsetsPartitionFor(groupId, this.settings.offsetsTopicNumPartitions);
+    const existing = this.host.currentImage().topicsByName.get(CONSUMER_OFFSETS_TOPIC)?.partitions.size;
+    return offsetsPartitionFor(groupId, existing || this.settings.offsetsTopicNumPartitions);
   }
 
   /** NONE when this broker coordinates the group and has loaded it; otherwise the error to answer with. */
