@@ -1,9 +1,11 @@
 // OffsetCommit v0-9 for classic groups and simple commits (generation -1 on a group without
 // members). Commits are written to __consumer_offsets before the answer; v2-4's retention time
-// becomes the commit's expire timestamp. Transactional commits (TxnOffsetCommit) are not served.
+// becomes the commit's expire timestamp. The first commit creates __consumer_offsets if needed.
+// Transactional commits (TxnOffsetCommit) are not served.
 import { OffsetCommitRequest } from '../../src/protocol/generated/clients/offset-commit-request.js';
 import { OffsetCommitResponse } from '../../src/protocol/generated/clients/offset-commit-response.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { CONSUMER_OFFSETS_TOPIC } from '../controller/topic-names.js';
 import { commitOffsets } from '../coordinator/offset-commits.js';
 import { defineHandler } from './types.js';
 
@@ -14,6 +16,10 @@ export const offsetCommit = defineHandler({
   request: OffsetCommitRequest,
   response: OffsetCommitResponse,
   async handle(ctx, request) {
-    return { throttleTimeMs: 0, topics: await commitOffsets(ctx.broker.groupCoordinator, request, ctx.apiVersion) };
+    const coordinator = ctx.broker.groupCoordinator;
+    // A commit may be the first use of groups (a client that skipped FindCoordinator): the topic
+    // is created, and the commit answered with the retriable error of a partition still loading.
+    if (!ctx.broker.image.topicsByName.has(CONSUMER_OFFSETS_TOPIC)) await coordinator.ensureOffsetsTopic();
+    return { throttleTimeMs: 0, topics: await commitOffsets(coordinator, request, ctx.apiVersion) };
   },
 });

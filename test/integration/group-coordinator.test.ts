@@ -309,6 +309,20 @@ describe('group coordinator', () => {
     expect(await listGroups(c)).not.toContain('g-admin-empty:Empty::classic');
   });
 
+  it('creates __consumer_offsets on a first OffsetCommit from a client that skipped FindCoordinator', async () => {
+    const fresh = await startBroker();
+    try {
+      const c = await connectTo(fresh, 'commit-first');
+      connections.push(c);
+      const first = await commit(c, 'g-first', -1, '', { 0: 3 });
+      expect([ErrorCode.NONE, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS]).toContain(first[0]);
+      await eventually('the commit to succeed', 10_000, async () => ((await commit(c, 'g-first', -1, '', { 0: 3 }))[0] === ErrorCode.NONE ? true : undefined));
+      expect(await fetchCommitted(c, 'g-first')).toEqual({ 't-0': 3 });
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it('keeps committed offsets and groups across a broker restart, and forgets deleted ones', async () => {
     const { member, generation } = await stableSingleMember('g-restart');
     expect(await commit(member.connection, 'g-restart', generation, member.memberId, { 0: 100, 5: 500 })).toEqual([0, 0]);
