@@ -309,6 +309,25 @@ describe('group coordinator', () => {
     expect(await listGroups(c)).not.toContain('g-admin-empty:Empty::classic');
   });
 
+  it('answers COORDINATOR_NOT_AVAILABLE while fewer brokers are alive than offsets.topic.replication.factor', async () => {
+    const lonely = await startBroker({ overrides: { 'offsets.topic.replication.factor': '3' } });
+    try {
+      const c = await connectTo(lonely, 'rf-3');
+      connections.push(c);
+      expect(await c.send(findCoordinatorApi, 3, { key: 'g', keyType: 0, coordinatorKeys: [] })).toMatchObject({
+        errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE,
+        errorMessage: 'The coordinator is not available.',
+        nodeId: -1,
+        host: '',
+        port: -1,
+      });
+      const batched = await c.send(findCoordinatorApi, versionOf(c, FindCoordinatorRequest), { key: '', keyType: 0, coordinatorKeys: ['g'] });
+      expect(batched.coordinators).toEqual([{ key: 'g', nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: '' }]);
+    } finally {
+      await lonely.stop();
+    }
+  });
+
   it('creates __consumer_offsets on a first OffsetCommit from a client that skipped FindCoordinator', async () => {
     const fresh = await startBroker();
     try {
