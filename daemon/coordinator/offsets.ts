@@ -37,10 +37,6 @@ export class OffsetStore {
     this.byGroup.delete(group);
   }
 
-  hasOffsets(group: string): boolean {
-    return this.byGroup.has(group);
-  }
-
   groups(): IterableIterator<string> {
     return this.byGroup.keys();
   }

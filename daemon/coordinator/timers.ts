@@ -41,10 +41,6 @@ export class CoordinatorTimers {
     for (const key of [...this.deadlines.keys()]) if (key.startsWith(prefix)) this.deadlines.delete(key);
   }
 
-  isScheduled(key: string): boolean {
-    return this.deadlines.has(key);
-  }
-
   /** Runs every task whose deadline has passed, earliest first. */
   fireExpired(): void {
     const now = this.clock.now();
