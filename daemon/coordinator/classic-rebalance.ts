@@ -71,15 +71,33 @@ export class ClassicRebalance {
 
   join(group: ClassicGroup, request: JoinGroupRequest, ctx: JoinContext): Promise<JoinGroupResponse> {
     const memberId = request.memberId;
+    if (!this.acceptsJoiningMember(group, memberId)) {
+      this.removeMember(group, memberId);
+      return Promise.resolve(joinError('', ErrorCode.GROUP_MAX_SIZE_REACHED));
+    }
     if (group.state === 'Dead') return Promise.resolve(joinError(memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE));
     if (!group.supportsProtocols(request.protocolType, request.protocols)) return Promise.resolve(joinError(memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL));
     return memberId.length === 0 ? this.joinUnknownMember(group, request, ctx) : this.joinKnownMember(group, request, ctx);
   }
 
-  private joinUnknownMember(group: ClassicGroup, request: JoinGroupRequest, ctx: JoinContext): Promise<JoinGroupResponse> {
-    if (group.members.size + group.pendingJoinMembers.size >= this.host.settings.maxSize) {
-      return Promise.resolve(joinError('', ErrorCode.GROUP_MAX_SIZE_REACHED));
+  /**
+   * group.max.size: while rebalancing, members already waiting stay and the rest fill the places
+   * left among those waiting; otherwise known members stay and new ones fill the group.
+   */
+  private acceptsJoiningMember(group: ClassicGroup, memberId: string): boolean {
+    const { maxSize } = this.host.settings;
+    switch (group.state) {
+      case 'PreparingRebalance':
+        return (group.members.get(memberId)?.awaitingJoin ?? null) !== null || group.numAwaitingJoin() < maxSize;
+      case 'CompletingRebalance':
+      case 'Stable':
+        return group.members.has(memberId) || group.members.size < maxSize;
+      default:
+        return true;
     }
+  }
+
+  private joinUnknownMember(group: ClassicGroup, request: JoinGroupRequest, ctx: JoinContext): Promise<JoinGroupResponse> {
     const memberId = newMemberId(ctx.clientId, request.groupInstanceId);
     if (request.groupInstanceId !== null) {
       const oldMemberId = group.staticMemberId(request.groupInstanceId);
