@@ -4,7 +4,6 @@
 // Classic groups are described with DescribeGroups; KIP-848 groups (ConsumerGroupDescribe) are
 // a later addition behind describeGroups().
 import { ErrorCode, KafkaProtocolError } from '../protocol/errors.js';
-import { ConsumerProtocolAssignment } from '../protocol/generated/clients/consumer-protocol-assignment.js';
 import { DeleteGroupsRequest } from '../protocol/generated/clients/delete-groups-request.js';
 import { DeleteGroupsResponse } from '../protocol/generated/clients/delete-groups-response.js';
 import { DescribeGroupsRequest } from '../protocol/generated/clients/describe-groups-request.js';
@@ -19,9 +18,9 @@ import { OffsetDeleteRequest } from '../protocol/generated/clients/offset-delete
 import { OffsetDeleteResponse } from '../protocol/generated/clients/offset-delete-response.js';
 import { OffsetFetchRequest } from '../protocol/generated/clients/offset-fetch-request.js';
 import { OffsetFetchResponse } from '../protocol/generated/clients/offset-fetch-response.js';
-import { Reader } from '../protocol/primitives.js';
 import { requireVersion, type BrokerInfo, type Cluster, type TopicPartition } from './cluster.js';
 import { api, type BrokerConnection } from './connection.js';
+import { decodeAssignment } from './consumer-protocol.js';
 
 const FIND_COORDINATOR = api(FindCoordinatorRequest, FindCoordinatorResponse);
 const LIST_GROUPS = api(ListGroupsRequest, ListGroupsResponse);
@@ -91,23 +90,13 @@ export interface GroupAdminOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A ConsumerProtocol message: an int16 version, then the body at that version (newer ones read as the newest we know). */
-function decodeConsumerProtocol<T>(codec: { decode(r: Reader, version: number): T; validVersions: { max: number } }, bytes: Buffer): T | null {
-  if (bytes.length < 2) return null;
+/** A member's assignment; none when its bytes are not the consumer protocol's (another protocol type, or garbage). */
+function assignmentOf(bytes: Buffer): TopicPartition[] {
   try {
-    const r = new Reader(bytes);
-    const version = r.int16();
-    return codec.decode(r, Math.min(version, codec.validVersions.max));
+    return decodeAssignment(bytes);
   } catch {
-    // A member of a non-consumer protocol, or bytes we cannot read: no assignment to show.
-    return null;
+    return [];
   }
-}
-
-export function decodeAssignment(bytes: Buffer): TopicPartition[] {
-  const assignment = decodeConsumerProtocol(ConsumerProtocolAssignment, bytes);
-  if (!assignment) return [];
-  return assignment.assignedPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
 }
 
 function byTopic<T extends TopicPartition>(items: readonly T[]): Map<string, T[]> {
@@ -199,7 +188,7 @@ export class GroupAdmin {
             groupInstanceId: m.groupInstanceId,
             clientId: m.clientId,
             clientHost: m.clientHost,
-            assignment: g.protocolType === CONSUMER_PROTOCOL_TYPE ? decodeAssignment(m.memberAssignment) : [],
+            assignment: g.protocolType === CONSUMER_PROTOCOL_TYPE ? assignmentOf(m.memberAssignment) : [],
           })),
         });
       }

@@ -1,11 +1,9 @@
 // A member of a classic consumer group, as Kafka's AbstractCoordinator and ConsumerCoordinator
 // run one: find the coordinator, JoinGroup (with the member id the coordinator hands out), the
 // leader assigns with the chosen assignor, SyncGroup, heartbeats while stable, OffsetFetch and
-// OffsetCommit with the generation, LeaveGroup on close unless static (KIP-345). GroupConsumer,
-// below, ties a member to a Consumer: it fetches what the group assigns, from committed offsets.
+// OffsetCommit with the generation, LeaveGroup on close unless static (KIP-345). GroupConsumer
+// (group-consumer.ts) ties a member to a Consumer.
 import { ErrorCode, KafkaProtocolError } from '../protocol/errors.js';
-import { ConsumerProtocolAssignment } from '../protocol/generated/clients/consumer-protocol-assignment.js';
-import { ConsumerProtocolSubscription } from '../protocol/generated/clients/consumer-protocol-subscription.js';
 import { FindCoordinatorRequest } from '../protocol/generated/clients/find-coordinator-request.js';
 import { FindCoordinatorResponse } from '../protocol/generated/clients/find-coordinator-response.js';
 import { HeartbeatRequest } from '../protocol/generated/clients/heartbeat-request.js';
@@ -20,11 +18,10 @@ import { OffsetFetchRequest } from '../protocol/generated/clients/offset-fetch-r
 import { OffsetFetchResponse } from '../protocol/generated/clients/offset-fetch-response.js';
 import { SyncGroupRequest } from '../protocol/generated/clients/sync-group-request.js';
 import { SyncGroupResponse } from '../protocol/generated/clients/sync-group-response.js';
-import { Reader, Writer } from '../protocol/primitives.js';
 import { cooperativeStickyAssignor, rangeAssignor, rebalanceProtocolOf, type Assignor, type MemberSubscription, type RebalanceProtocol } from './assignors.js';
 import { requireVersion, type Cluster, type TopicPartition } from './cluster.js';
 import { BrokerConnection, ConnectionError, api, type Api } from './connection.js';
-import { Consumer, type ConsumerOptions, type ConsumerRecord } from './consumer.js';
+import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js';
 
 const FIND_COORDINATOR = api(FindCoordinatorRequest, FindCoordinatorResponse);
 const JOIN_GROUP = api(JoinGroupRequest, JoinGroupResponse);
@@ -33,9 +30,6 @@ const HEARTBEAT = api(HeartbeatRequest, HeartbeatResponse);
 const LEAVE_GROUP = api(LeaveGroupRequest, LeaveGroupResponse);
 const OFFSET_COMMIT = api(OffsetCommitRequest, OffsetCommitResponse);
 const OFFSET_FETCH = api(OffsetFetchRequest, OffsetFetchResponse);
-
-/** The consumer protocol's own version, written before the subscription and assignment structs. */
-const CONSUMER_PROTOCOL_VERSION = 3;
 
 export interface GroupMemberOptions {
   groupId: string;
@@ -429,287 +423,5 @@ export class GroupMember {
     this.closed = true;
     this.stopHeartbeats();
     this.coordinatorUnknown();
-  }
-}
-
-// ---- the consumer protocol's bytes ----
-
-function encodeVersioned<T>(codec: { encode(w: Writer, m: T, version: number): void }, message: T): Buffer {
-  const w = new Writer(64);
-  w.int16(CONSUMER_PROTOCOL_VERSION);
-  codec.encode(w, message, CONSUMER_PROTOCOL_VERSION);
-  return w.finish();
-}
-
-function byTopic(partitions: readonly TopicPartition[]): { topic: string; partitions: number[] }[] {
-  const grouped = new Map<string, number[]>();
-  for (const p of partitions) grouped.set(p.topic, [...(grouped.get(p.topic) ?? []), p.partition]);
-  return [...grouped].map(([topic, list]) => ({ topic, partitions: list }));
-}
-
-/** The subscription, plain and with the generation in userData as CooperativeStickyAssignor also writes it. */
-export function encodeSubscription(topics: readonly string[], owned: readonly TopicPartition[], generationId: number): { plain: Buffer; withGeneration: Buffer } {
-  const base = { topics: [...topics].sort(), userData: null, ownedPartitions: byTopic(owned), generationId, rackId: null };
-  const userData = Buffer.alloc(4);
-  userData.writeInt32BE(generationId);
-  return { plain: encodeVersioned(ConsumerProtocolSubscription, base), withGeneration: encodeVersioned(ConsumerProtocolSubscription, { ...base, userData }) };
-}
-
-/** A member's subscription; a newer version than ours is read as ours (Kafka's forward compatibility). */
-export function decodeSubscription(bytes: Buffer): Omit<MemberSubscription, 'memberId' | 'groupInstanceId'> {
-  const r = new Reader(bytes);
-  const version = Math.min(r.int16(), CONSUMER_PROTOCOL_VERSION);
-  const s = ConsumerProtocolSubscription.decode(r, version);
-  // Before v2 the generation travels only in the cooperative-sticky userData.
-  const generation = version >= 2 ? s.generationId : s.userData && s.userData.length >= 4 ? s.userData.readInt32BE(0) : -1;
-  return { topics: s.topics, ownedPartitions: s.ownedPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition }))), generation };
-}
-
-export function encodeAssignment(partitions: readonly TopicPartition[]): Buffer {
-  return encodeVersioned(ConsumerProtocolAssignment, { assignedPartitions: byTopic(partitions), userData: null });
-}
-
-export function decodeAssignment(bytes: Buffer): TopicPartition[] {
-  if (bytes.length === 0) return [];
-  const r = new Reader(bytes);
-  const version = Math.min(r.int16(), CONSUMER_PROTOCOL_VERSION);
-  return ConsumerProtocolAssignment.decode(r, version).assignedPartitions.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
-}
-
-// ---- a consumer driven by its group ----
-
-export interface GroupConsumerOptions extends ConsumerOptions, GroupMemberOptions {
-  /** enable.auto.commit: positions are committed every autoCommitIntervalMs, before partitions are revoked, and on close. */
-  autoCommit?: boolean;
-  /** auto.commit.interval.ms */
-  autoCommitIntervalMs?: number;
-  /** metadata.max.age.ms: how often a pattern (and the topics' partition counts) is checked against the cluster. */
-  metadataMaxAgeMs?: number;
-  /** allow.auto.create.topics for subscribed topic names. */
-  allowAutoTopicCreation?: boolean;
-}
-
-/** No committed offset and auto.offset.reset=none (Kafka's NoOffsetForPartitionException). */
-export class NoOffsetForPartitionError extends Error {
-  constructor(readonly partitions: TopicPartition[]) {
-    super(`Undefined offset with no reset policy for partitions: [${partitions.map((p) => `${p.topic}-${p.partition}`).join(', ')}]`);
-    this.name = 'NoOffsetForPartitionError';
-  }
-}
-
-/** How often topics named in a subscription that do not exist yet are looked for. */
-const MISSING_TOPIC_RECHECK_MS = 1_000;
-
-/**
- * subscribe() then poll(): the group's rebalances run in the background; on assignment the
- * partitions are fetched from their committed offsets (else auto.offset.reset), on revocation
- * their positions are committed (with auto commit) and their buffered records dropped.
- */
-export class GroupConsumer {
-  readonly member: GroupMember;
-  private readonly fetcher: Consumer;
-  private readonly options: GroupConsumerOptions;
-  private subscription: readonly string[] | RegExp = [];
-  /** The subscribed topics and their partition counts at the last join, to notice changes. */
-  private joinedSnapshot = '';
-  private failure: Error | null = null;
-  private closed = false;
-  private wakeLoop: (() => void) | null = null;
-  private timers: NodeJS.Timeout[] = [];
-  private lastPollAt = Date.now();
-  private committing: Promise<void> | null = null;
-
-  constructor(
-    readonly cluster: Cluster,
-    options: GroupConsumerOptions,
-  ) {
-    this.options = options;
-    this.member = new GroupMember(cluster, options);
-    this.fetcher = new Consumer(cluster, options);
-    this.member.onRejoinNeeded = () => this.wakeLoop?.();
-    this.member.onFatal = (err) => this.fail(err);
-  }
-
-  /** Joins the group for these topics (or every topic whose whole name the pattern matches) and keeps the membership going. */
-  subscribe(topics: readonly string[] | RegExp): void {
-    this.subscription = topics;
-    void this.run();
-    const autoCommit = this.options.autoCommit ?? true;
-    if (autoCommit) this.every(this.options.autoCommitIntervalMs ?? 5_000, () => void this.commitPositions().catch(() => {}));
-    const missing = (): boolean => Array.isArray(this.subscription) && this.subscription.some((t) => !this.cluster.metadata.topics.has(t));
-    let lastCheck = Date.now();
-    this.every(MISSING_TOPIC_RECHECK_MS, () => {
-      if (this.member.state !== 'stable') return;
-      if (Date.now() - this.lastPollAt > this.member.rebalanceTimeoutMs) return void this.pollTimeoutExpired();
-      if (!missing() && Date.now() - lastCheck < (this.options.metadataMaxAgeMs ?? 300_000)) return;
-      lastCheck = Date.now();
-      void this.snapshot().then((now) => {
-        if (now !== this.joinedSnapshot && this.member.state === 'stable') {
-          this.member.rejoinNeeded = true;
-          this.wakeLoop?.();
-        }
-      }, () => {});
-    });
-  }
-
-  private every(ms: number, fn: () => void): void {
-    const timer = setInterval(fn, ms);
-    timer.unref();
-    this.timers.push(timer);
-  }
-
-  /** The records fetched from the assigned partitions, as Consumer.poll hands them out. */
-  async poll(timeoutMs = 1_000, maxRecords = 10_000): Promise<ConsumerRecord[]> {
-    this.lastPollAt = Date.now();
-    this.throwFailure();
-    const records = await this.fetcher.poll(timeoutMs, maxRecords);
-    this.throwFailure();
-    return records;
-  }
-
-  private throwFailure(): void {
-    if (this.failure) throw this.failure;
-  }
-
-  private fail(err: Error): void {
-    this.failure ??= err;
-    this.fetcher.close();
-  }
-
-  /** The partitions assigned now and their positions. */
-  assignment(): ReturnType<Consumer['assignment']> {
-    return this.fetcher.assignment();
-  }
-
-  /** Commits the position of every assigned partition (commitSync). */
-  async commitSync(deadline = Date.now() + 30_000): Promise<void> {
-    await this.commitPositions(this.fetcher.assignment(), deadline);
-  }
-
-  private async commitPositions(partitions = this.fetcher.assignment(), deadline = Infinity): Promise<void> {
-    if (this.member.state !== 'stable' || partitions.length === 0) return;
-    // One commit at a time, as the Java client orders its commits.
-    while (this.committing) await this.committing.catch(() => {});
-    const offsets = partitions.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.position }));
-    this.committing = this.member.commit(offsets, deadline);
-    try {
-      await this.committing;
-    } finally {
-      this.committing = null;
-    }
-  }
-
-  /** max.poll.interval.ms passed without a poll: leave, so the group moves on; the next poll joins again. */
-  private async pollTimeoutExpired(): Promise<void> {
-    await this.member.leave('consumer poll timeout has expired.');
-    this.fetcher.unassign(this.fetcher.assignment());
-    this.member.rejoinNeeded = true;
-  }
-
-  // ---- the membership loop ----
-
-  private async run(): Promise<void> {
-    for (let attempt = 0; !this.closed && !this.failure; ) {
-      if (!this.member.rejoinNeeded || Date.now() - this.lastPollAt > this.member.rebalanceTimeoutMs) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 1_000);
-          this.wakeLoop = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        continue;
-      }
-      try {
-        await this.rebalance();
-        attempt = 0;
-      } catch (err) {
-        if (this.closed) return;
-        const retriable = err instanceof ConnectionError || (err instanceof KafkaProtocolError && (err.retriable || err instanceof CommitFailedError || err.code === ErrorCode.REBALANCE_IN_PROGRESS));
-        if (!retriable) return this.fail(err as Error);
-        this.member.rejoinNeeded = true;
-        await sleep(this.cluster.backoff(attempt++));
-      }
-    }
-  }
-
-  /** The subscribed topics that exist, and their partition counts, as one comparable string. */
-  private async snapshot(): Promise<string> {
-    const topics = await this.subscribedTopics();
-    return topics.map((t) => `${t}:${this.cluster.metadata.topics.get(t)?.partitions.length ?? 0}`).join(',');
-  }
-
-  private async subscribedTopics(): Promise<string[]> {
-    const s = this.subscription;
-    if (!(s instanceof RegExp)) {
-      await this.cluster.refreshMetadata(s, this.options.allowAutoTopicCreation ?? true);
-      return [...s].sort();
-    }
-    // exclude.internal.topics=true, Kafka's default: a pattern never matches __consumer_offsets.
-    const metadata = await this.cluster.refreshMetadata(null);
-    return [...metadata.topics.values()].filter((t) => !t.isInternal && s.test(t.name)).map((t) => t.name).sort();
-  }
-
-  private async commitBeforeRevoking(partitions: readonly TopicPartition[]): Promise<void> {
-    if (!(this.options.autoCommit ?? true)) return;
-    const revoked = new Set(partitions.map(tpKey));
-    await this.commitPositions(this.fetcher.assignment().filter((p) => revoked.has(tpKey(p)))).catch(() => {});
-  }
-
-  private async rebalance(): Promise<void> {
-    const topics = await this.subscribedTopics();
-    let owned: TopicPartition[] = this.fetcher.assignment().map((p) => ({ topic: p.topic, partition: p.partition }));
-    if (this.member.partitionsLost) {
-      // Another member may own them already: no commit.
-      this.fetcher.unassign(owned);
-      owned = [];
-    }
-    // Eager: everything is given back before joining. Cooperative: only what left the subscription.
-    const giveBack = this.member.protocol === 'eager' ? owned : owned.filter((p) => !topics.includes(p.topic));
-    if (giveBack.length > 0) {
-      await this.commitBeforeRevoking(giveBack);
-      this.fetcher.unassign(giveBack);
-      const gone = new Set(giveBack.map(tpKey));
-      owned = owned.filter((p) => !gone.has(tpKey(p)));
-    }
-    const assigned = await this.member.joinGroup(topics, owned);
-    this.joinedSnapshot = await this.snapshot();
-    const ownedKeys = new Set(owned.map(tpKey));
-    const assignedKeys = new Set(assigned.map(tpKey));
-    const revoked = owned.filter((p) => !assignedKeys.has(tpKey(p)));
-    const added = assigned.filter((p) => !ownedKeys.has(tpKey(p)));
-    if (revoked.length > 0) {
-      await this.commitBeforeRevoking(revoked);
-      this.fetcher.unassign(revoked);
-      // KIP-429: what was revoked goes to its new owner in a second rebalance, which this member asks for.
-      this.member.rejoinNeeded = true;
-    }
-    if (added.length === 0) return;
-    const committed = await this.member.fetchCommitted(added);
-    const reset = this.options.autoOffsetReset ?? 'latest';
-    const undefinedOffsets = added.filter((p) => (committed.get(tpKey(p)) ?? null) === null);
-    if (reset === 'none' && undefinedOffsets.length > 0) throw new NoOffsetForPartitionError(undefinedOffsets);
-    await this.fetcher.incrementalAssign(added.map((p) => ({ ...p, offset: committed.get(tpKey(p)) ?? (reset === 'none' ? 'latest' : reset) })));
-  }
-
-  /** Stops fetching and wakes a waiting poll; close() still commits and leaves. */
-  wakeup(): void {
-    this.fetcher.close();
-  }
-
-  /** Commits positions (with auto commit), leaves the group (a dynamic member), and releases everything, within `timeoutMs`. */
-  async close(timeoutMs = 30_000): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const deadline = Date.now() + timeoutMs;
-    for (const t of this.timers) clearInterval(t);
-    this.wakeLoop?.();
-    this.fetcher.close();
-    try {
-      if (this.options.autoCommit ?? true) await this.commitPositions(this.fetcher.assignment(), deadline).catch(() => {});
-      await this.member.leave('the consumer is being closed', Math.min(deadline, Date.now() + 5_000));
-    } finally {
-      this.member.close();
-    }
   }
 }

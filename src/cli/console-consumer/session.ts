@@ -5,7 +5,7 @@
 // through it, and closing commits the positions of what was printed and leaves the group.
 import { Cluster, type TopicInfo } from '../../client/cluster.js';
 import { Consumer, type Assignment, type ConsumerRecord } from '../../client/consumer.js';
-import type { GroupConsumer } from '../../client/group-member.js';
+import type { GroupConsumer } from '../../client/group-consumer.js';
 import { KafkaProtocolError } from '../../protocol/errors.js';
 import { OutputBuffer, writeJson, writeTextBatch } from './formatter.js';
 import type { ConsoleConsumerSettings } from './options.js';
@@ -69,7 +69,7 @@ export class ConsoleConsumerSession {
     const cluster = await Cluster.connect(s.client.bootstrap, { clientId: s.client.clientId, requestTimeoutMs: s.client.requestTimeoutMs });
     try {
       if (s.group) {
-        const { GroupConsumer } = await import('../../client/group-member.js');
+        const { GroupConsumer } = await import('../../client/group-consumer.js');
         this.group = new GroupConsumer(cluster, groupConsumerOptions(s));
         await this.consumeAsMember(this.group);
       } else {

@@ -1,7 +1,7 @@
 // The consumer protocol's subscription and assignment bytes as Kafka's ConsumerProtocol writes
 // them (an int16 version, then the struct), read back, and read from an older version.
 import { describe, expect, it } from 'vitest';
-import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../../src/client/group-member.js';
+import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from '../../../src/client/consumer-protocol.js';
 
 describe('consumer protocol bytes', () => {
   it('writes a v3 subscription: topics, user data, owned partitions, generation, rack', () => {
