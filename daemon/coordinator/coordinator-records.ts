@@ -7,6 +7,7 @@ import { GroupMetadataValue } from '../../src/protocol/generated/group-coordinat
 import { OffsetCommitKey } from '../../src/protocol/generated/group-coordinator/offset-commit-key.js';
 import { OffsetCommitValue } from '../../src/protocol/generated/group-coordinator/offset-commit-value.js';
 import type { MessageCodec } from '../../src/protocol/codec.js';
+import { decodeConsumerGroupRecord, encodeConsumerGroupRecord, isConsumerGroupKeyType, type ConsumerGroupRecord } from './consumer-group-records.js';
 import { Reader, Writer } from '../../src/protocol/primitives.js';
 
 /** What Kafka 3.x writes: offset commits as key v1 / value v3 (v1 when the commit expires), groups as key v2 / value v3. */
@@ -27,7 +28,8 @@ export interface CommittedOffset {
 
 export type CoordinatorRecord =
   | { type: 'offset'; group: string; topic: string; partition: number; value: CommittedOffset | null }
-  | { type: 'group'; group: string; value: GroupMetadataValue | null };
+  | { type: 'group'; group: string; value: GroupMetadataValue | null }
+  | { type: 'consumer'; group: string; record: ConsumerGroupRecord };
 
 export interface EncodedRecord {
   key: Buffer;
@@ -42,6 +44,7 @@ function versioned<T>(codec: MessageCodec<T>, version: number, message: T): Buff
 }
 
 export function encodeCoordinatorRecord(record: CoordinatorRecord): EncodedRecord {
+  if (record.type === 'consumer') return encodeConsumerGroupRecord(record.group, record.record);
   if (record.type === 'offset') {
     const key = versioned(OffsetCommitKey, OFFSET_COMMIT_KEY_VERSION, { group: record.group, topic: record.topic, partition: record.partition });
     if (record.value === null) return { key, value: null };
@@ -63,7 +66,7 @@ function readVersioned<T>(codec: MessageCodec<T>, buf: Buffer): T {
 
 /**
  * The record a __consumer_offsets key and value hold, or null for a record type this coordinator
- * does not keep (KIP-848 and share-group records, transaction markers' keyless records).
+ * does not keep (share-group records, transaction markers' keyless records).
  */
 export function decodeCoordinatorRecord(key: Buffer | null, value: Buffer | null): CoordinatorRecord | null {
   if (key === null || key.length < 2) return null;
@@ -82,5 +85,6 @@ export function decodeCoordinatorRecord(key: Buffer | null, value: Buffer | null
     const k = readVersioned(GroupMetadataKey, key);
     return { type: 'group', group: k.group, value: value === null ? null : readVersioned(GroupMetadataValue, value) };
   }
+  if (isConsumerGroupKeyType(keyVersion)) return { type: 'consumer', ...decodeConsumerGroupRecord(key, value) };
   return null;
 }

@@ -9,6 +9,7 @@ import type { OffsetFetchResponsePartitions } from '../../src/protocol/generated
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { CONSUMER_PROTOCOL_TYPE, type ClassicGroup } from './classic-group.js';
 import type { CommittedOffset, CoordinatorRecord } from './coordinator-records.js';
+import { validateConsumerGroupCommit, validateConsumerGroupFetch } from './consumer-group-protocol.js';
 import type { GroupCoordinator } from './group-coordinator.js';
 
 /** OffsetCommit v9+ names a missing group GROUP_ID_NOT_FOUND; before, ILLEGAL_GENERATION. */
@@ -42,10 +43,16 @@ export async function commitOffsets(coordinator: GroupCoordinator, request: Offs
   if (request.groupId.length === 0) return answerAll(ErrorCode.INVALID_GROUP_ID);
   const owner = coordinator.ownership(request.groupId);
   if (owner !== ErrorCode.NONE) return answerAll(owner);
-  const group = coordinator.classicGroup(request.groupId, request.generationIdOrMemberEpoch < 0);
-  if (!group) return answerAll(apiVersion >= GROUP_NOT_FOUND_SINCE ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION);
-  const invalid = validateClassicCommit(group, request.memberId, request.groupInstanceId, request.generationIdOrMemberEpoch);
-  if (invalid !== ErrorCode.NONE) return answerAll(invalid);
+  const existing = coordinator.groups.get(request.groupId);
+  if (existing?.type === 'consumer') {
+    const invalid = validateConsumerGroupCommit(existing, request.memberId, request.generationIdOrMemberEpoch, apiVersion);
+    if (invalid !== ErrorCode.NONE) return answerAll(invalid);
+  } else {
+    const group = coordinator.classicGroup(request.groupId, request.generationIdOrMemberEpoch < 0);
+    if (!group) return answerAll(apiVersion >= GROUP_NOT_FOUND_SINCE ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION);
+    const invalid = validateClassicCommit(group, request.memberId, request.groupInstanceId, request.generationIdOrMemberEpoch);
+    if (invalid !== ErrorCode.NONE) return answerAll(invalid);
+  }
 
   const now = coordinator.clock.now();
   const expireTimestamp = request.retentionTimeMs === DEFAULT_RETENTION ? -1n : BigInt(now) + request.retentionTimeMs;
@@ -82,11 +89,24 @@ const noOffset = (partitionIndex: number, errorCode: number = ErrorCode.NONE): O
   errorCode,
 });
 
-/** A group's offsets for the partitions asked for, or all it has when `topics` is null. */
-export function fetchOffsets(coordinator: GroupCoordinator, groupId: string, topics: { name: string; partitionIndexes: number[] }[] | null): FetchedGroupOffsets {
+/**
+ * A group's offsets for the partitions asked for, or all it has when `topics` is null. A member of
+ * a consumer group (OffsetFetch v9+) must name its current epoch.
+ */
+export function fetchOffsets(
+  coordinator: GroupCoordinator,
+  groupId: string,
+  topics: { name: string; partitionIndexes: number[] }[] | null,
+  member: { memberId: string | null; memberEpoch: number } = { memberId: null, memberEpoch: -1 },
+): FetchedGroupOffsets {
   const owner = groupId.length === 0 ? ErrorCode.INVALID_GROUP_ID : coordinator.ownership(groupId);
   if (owner !== ErrorCode.NONE) {
     return { errorCode: owner, topics: (topics ?? []).map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((p) => noOffset(p, owner)) })) };
+  }
+  const group = coordinator.groups.get(groupId);
+  if (group?.type === 'consumer') {
+    const invalid = validateConsumerGroupFetch(group, member.memberId, member.memberEpoch);
+    if (invalid !== ErrorCode.NONE) return { errorCode: invalid, topics: [] };
   }
   if (topics === null) {
     const byTopic = new Map<string, OffsetFetchResponsePartitions[]>();
@@ -115,7 +135,7 @@ export async function deleteOffsets(coordinator: GroupCoordinator, request: Offs
   if (request.groupId.length === 0) return failed(ErrorCode.INVALID_GROUP_ID);
   const owner = coordinator.ownership(request.groupId);
   if (owner !== ErrorCode.NONE) return failed(owner);
-  const group = coordinator.classicGroup(request.groupId, false);
+  const group = coordinator.groups.get(request.groupId);
   if (!group || group.state === 'Dead') return failed(ErrorCode.GROUP_ID_NOT_FOUND);
   const inUse = group.state !== 'Empty';
   // Only a consumer group's subscriptions say which offsets are in use; any other group keeps all.

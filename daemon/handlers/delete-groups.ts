@@ -18,7 +18,7 @@ export const deleteGroups = defineHandler({
       request.groupsNames.map(async (groupId): Promise<DeletableGroupResult> => {
         const owner = groupId.length === 0 ? ErrorCode.INVALID_GROUP_ID : coordinator.ownership(groupId);
         if (owner !== ErrorCode.NONE) return { groupId, errorCode: owner };
-        const group = coordinator.classicGroup(groupId, false);
+        const group = coordinator.groups.get(groupId);
         if (!group || group.state === 'Dead') return { groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
         if (group.state !== 'Empty') return { groupId, errorCode: ErrorCode.NON_EMPTY_GROUP };
         return { groupId, errorCode: await coordinator.deleteGroup(group) };

@@ -1,6 +1,8 @@
 // The one table of APIs this broker serves. ApiVersions answers from it, so what is advertised
 // is exactly what is dispatched.
 import { apiVersions } from './api-versions.js';
+import { consumerGroupDescribe } from './consumer-group-describe.js';
+import { consumerGroupHeartbeat } from './consumer-group-heartbeat.js';
 import { createPartitions } from './create-partitions.js';
 import { createTopics } from './create-topics.js';
 import { deleteGroups } from './delete-groups.js';
@@ -55,6 +57,8 @@ const handlers: ApiHandler[] = [
   listGroups,
   deleteGroups,
   offsetDelete,
+  consumerGroupHeartbeat,
+  consumerGroupDescribe,
 ];
 
 export const handlerTable: ReadonlyMap<number, ApiHandler> = new Map(handlers.map((h) => [h.apiKey, h]));

@@ -21,7 +21,7 @@ export const offsetFetch = defineHandler({
   handle(ctx, request) {
     const coordinator = ctx.broker.groupCoordinator;
     if (ctx.apiVersion >= MULTI_GROUP_SINCE) {
-      const groups = request.groups.map((g) => ({ groupId: g.groupId, ...fetchOffsets(coordinator, g.groupId, g.topics) }));
+      const groups = request.groups.map((g) => ({ groupId: g.groupId, ...fetchOffsets(coordinator, g.groupId, g.topics, { memberId: g.memberId, memberEpoch: g.memberEpoch }) }));
       return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.NONE, groups };
     }
     const fetched = fetchOffsets(coordinator, request.groupId, request.topics);
