@@ -7,6 +7,8 @@ import { Writer, ZERO_UUID } from '../../src/protocol/primitives.js';
 import { ConsumerProtocolSubscription } from '../../src/protocol/generated/clients/consumer-protocol-subscription.js';
 import { DeleteGroupsRequest } from '../../src/protocol/generated/clients/delete-groups-request.js';
 import { DeleteGroupsResponse } from '../../src/protocol/generated/clients/delete-groups-response.js';
+import { DeleteTopicsRequest } from '../../src/protocol/generated/clients/delete-topics-request.js';
+import { DeleteTopicsResponse } from '../../src/protocol/generated/clients/delete-topics-response.js';
 import { DescribeGroupsRequest } from '../../src/protocol/generated/clients/describe-groups-request.js';
 import { DescribeGroupsResponse } from '../../src/protocol/generated/clients/describe-groups-response.js';
 import { FindCoordinatorRequest } from '../../src/protocol/generated/clients/find-coordinator-request.js';
@@ -30,7 +32,7 @@ import { OffsetFetchResponse } from '../../src/protocol/generated/clients/offset
 import { SyncGroupRequest } from '../../src/protocol/generated/clients/sync-group-request.js';
 import { SyncGroupResponse } from '../../src/protocol/generated/clients/sync-group-response.js';
 import { startBroker, type RunningBroker } from '../harness/broker.js';
-import { connectTo, eventually, sleep, versionOf } from './raw-kafka.js';
+import { connectTo, eventually, mustCreateTopic, sleep, versionOf } from './raw-kafka.js';
 
 const findCoordinatorApi = api(FindCoordinatorRequest, FindCoordinatorResponse);
 const joinApi = api(JoinGroupRequest, JoinGroupResponse);
@@ -44,6 +46,7 @@ const listGroupsApi = api(ListGroupsRequest, ListGroupsResponse);
 const describeGroupsApi = api(DescribeGroupsRequest, DescribeGroupsResponse);
 const deleteGroupsApi = api(DeleteGroupsRequest, DeleteGroupsResponse);
 const metadataApi = api(MetadataRequest, MetadataResponse);
+const deleteTopicsApi = api(DeleteTopicsRequest, DeleteTopicsResponse);
 
 const SESSION_MS = 2000;
 let broker: RunningBroker;
@@ -340,6 +343,30 @@ describe('group coordinator', () => {
     } finally {
       await fresh.stop();
     }
+  });
+
+  it('removes the committed offsets of a topic when the topic is deleted', async () => {
+    const c = await connect();
+    await mustCreateTopic(c, 'doomed');
+    const { member, generation } = await stableSingleMember('g-doomed');
+    expect(await commit(member.connection, 'g-doomed', generation, member.memberId, { 0: 4 })).toEqual([0]);
+    const doomed = await member.connection.send(commitApi, versionOf(c, OffsetCommitRequest), {
+      groupId: 'g-doomed',
+      generationIdOrMemberEpoch: generation,
+      memberId: member.memberId,
+      groupInstanceId: null,
+      retentionTimeMs: -1n,
+      topics: [{ name: 'doomed', partitions: [{ partitionIndex: 0, committedOffset: 9n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: '' }] }],
+    });
+    expect(doomed.topics[0].partitions[0].errorCode).toBe(0);
+    expect(await fetchCommitted(c, 'g-doomed')).toEqual({ 't-0': 4, 'doomed-0': 9 });
+    const deleted = await c.send(deleteTopicsApi, 5, { topics: [], topicNames: ['doomed'], timeoutMs: 10_000 });
+    expect(deleted.responses[0].errorCode).toBe(0);
+    await eventually('the offsets of the deleted topic to go', 10_000, async () => {
+      const offsets = await fetchCommitted(c, 'g-doomed');
+      return 'doomed-0' in offsets ? undefined : offsets;
+    });
+    expect(await fetchCommitted(c, 'g-doomed')).toEqual({ 't-0': 4 });
   });
 
   it('keeps committed offsets and groups across a broker restart, and forgets deleted ones', async () => {
