@@ -15,6 +15,9 @@ import type { AppendResult } from '../replication/replica-manager.js';
 import type { Partition } from '../replication/partition.js';
 import { ClassicGroup } from './classic-group.js';
 import { ClassicRebalance, type ClassicGroupSettings } from './classic-rebalance.js';
+import { ConsumerGroup } from './consumer-group.js';
+import { ConsumerGroupProtocol, consumerGroupTombstones, type ConsumerGroupSettings } from './consumer-group-protocol.js';
+import type { ConsumerGroupRecord } from './consumer-group-records.js';
 import { decodeCoordinatorRecord, encodeCoordinatorRecord, type CoordinatorRecord } from './coordinator-records.js';
 import { OffsetStore } from './offsets.js';
 import { CoordinatorTimers } from './timers.js';
@@ -27,7 +30,11 @@ export interface GroupCoordinatorSettings {
   offsetsRetentionCheckIntervalMs: number;
   offsetMetadataMaxBytes: number;
   classic: ClassicGroupSettings;
+  /** Kafka's defaults when absent. */
+  consumer?: ConsumerGroupSettings;
 }
+
+const DEFAULT_CONSUMER_GROUP_SETTINGS: ConsumerGroupSettings = { enabled: true, sessionTimeoutMs: 45_000, heartbeatIntervalMs: 5_000, maxSize: 2 ** 31 - 1 };
 
 export function groupCoordinatorSettings(config: BrokerConfig): GroupCoordinatorSettings {
   return {
@@ -43,6 +50,12 @@ export function groupCoordinatorSettings(config: BrokerConfig): GroupCoordinator
       maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
       maxSize: config.groupMaxSize,
     },
+    consumer: {
+      enabled: config.groupCoordinatorRebalanceProtocols.includes('consumer'),
+      sessionTimeoutMs: config.groupConsumerSessionTimeoutMs,
+      heartbeatIntervalMs: config.groupConsumerHeartbeatIntervalMs,
+      maxSize: config.groupConsumerMaxSize,
+    },
   };
 }
 
@@ -56,8 +69,8 @@ export interface GroupCoordinatorHost {
   appendToLeader(topic: string, partitionId: number, records: Buffer): Promise<AppendResult>;
 }
 
-/** A group of either protocol; KIP-848 consumer groups join this union. */
-export type Group = ClassicGroup;
+/** A group of either protocol. */
+export type Group = ClassicGroup | ConsumerGroup;
 
 /** Java's String.hashCode over UTF-16 code units, as an int32. */
 export function javaStringHashCode(s: string): number {
@@ -80,6 +93,7 @@ export class GroupCoordinator {
   readonly offsets = new OffsetStore();
   readonly timers: CoordinatorTimers;
   readonly classic: ClassicRebalance;
+  readonly consumer: ConsumerGroupProtocol;
   /** __consumer_offsets partitions this broker leads: loading, or loaded. Each load has its own token. */
   private readonly owned = new Map<number, { loaded: boolean; token: object }>();
   private creatingTopic: Promise<number> | null = null;
@@ -101,6 +115,7 @@ export class GroupCoordinator {
       log,
       persistGroup: (group) => this.write(group.groupId, [{ type: 'group', group: group.groupId, value: group.toRecord() }]),
     });
+    this.consumer = new ConsumerGroupProtocol({ clock, timers: this.timers, settings: settings.consumer ?? DEFAULT_CONSUMER_GROUP_SETTINGS, log, image: () => host.currentImage(), coordinator: this });
     this.scheduleRetention();
   }
 
@@ -154,9 +169,13 @@ export class GroupCoordinator {
     return this.creatingTopic;
   }
 
-  /** A group of this broker, created empty when `create` is set and it does not exist. */
+  /**
+   * A classic group of this broker, created empty when `create` is set and it does not exist;
+   * undefined for the id of a consumer group.
+   */
   classicGroup(groupId: string, create: boolean): ClassicGroup | undefined {
     let group = this.groups.get(groupId);
+    if (group?.type === 'consumer') return undefined;
     if (!group && create) {
       group = new ClassicGroup(groupId, this.clock.now());
       this.groups.set(groupId, group);
@@ -242,6 +261,7 @@ export class GroupCoordinator {
     const partition = this.host.partition(CONSUMER_OFFSETS_TOPIC, partitionId);
     if (!partition) throw new Error(`${CONSUMER_OFFSETS_TOPIC}-${partitionId} is not hosted here`);
     const groupRecords = new Map<string, CoordinatorRecord & { type: 'group' }>();
+    const consumerRecords = new Map<string, ConsumerGroupRecord[]>();
     const offsets = new OffsetStore();
     const started = Date.now();
     let position = partition.log.logStartOffset;
@@ -257,6 +277,7 @@ export class GroupCoordinator {
           if (decoded === null) continue;
           count++;
           if (decoded.type === 'group') groupRecords.set(decoded.group, decoded);
+          else if (decoded.type === 'consumer') appendTo(consumerRecords, decoded.group, decoded.record);
           else if (decoded.value === null) offsets.delete(decoded.group, decoded.topic, decoded.partition);
           else offsets.put(decoded.group, decoded.topic, decoded.partition, decoded.value);
         }
@@ -269,6 +290,14 @@ export class GroupCoordinator {
       const group = ClassicGroup.fromRecord(groupId, value, now);
       this.groups.set(groupId, group);
       this.classic.resumeLoaded(group);
+    }
+    for (const [groupId, records] of consumerRecords) {
+      const group = new ConsumerGroup(groupId, now);
+      for (const record of records) group.replay(record, now);
+      // Replayed up to a tombstone of its epoch record, the group was deleted; a later epoch revives it.
+      if (group.state === 'Dead' || records.every((r) => r.kind !== 'groupEpoch')) continue;
+      this.groups.set(groupId, group);
+      this.consumer.resumeLoaded(group);
     }
     for (const groupId of offsets.groups()) {
       // A group known only by its offsets (simple commits) exists as an empty group, as in Kafka.
@@ -283,7 +312,7 @@ export class GroupCoordinator {
     this.owned.delete(partitionId);
     for (const [groupId, group] of [...this.groups]) {
       if (this.partitionFor(groupId) !== partitionId) continue;
-      this.classic.unload(group, ErrorCode.NOT_COORDINATOR);
+      this.unloadGroup(group, ErrorCode.NOT_COORDINATOR);
       this.groups.delete(groupId);
       this.offsets.deleteGroup(groupId);
     }
@@ -292,11 +321,11 @@ export class GroupCoordinator {
   /** Removes a group and its offsets with tombstones; the caller checked it may be deleted. */
   async deleteGroup(group: Group): Promise<number> {
     const records: CoordinatorRecord[] = this.offsets.all(group.groupId).map(({ topic, partition }) => ({ type: 'offset', group: group.groupId, topic, partition, value: null }));
-    records.push({ type: 'group', group: group.groupId, value: null });
+    records.push(...groupTombstones(group));
     const errorCode = await this.write(group.groupId, records);
     if (errorCode !== ErrorCode.NONE) return errorCode;
     group.transitionTo('Dead', this.clock.now());
-    this.classic.unload(group, ErrorCode.COORDINATOR_NOT_AVAILABLE);
+    this.unloadGroup(group, ErrorCode.COORDINATOR_NOT_AVAILABLE);
     if (this.groups.get(group.groupId) === group) this.groups.delete(group.groupId);
     this.offsets.deleteGroup(group.groupId);
     return ErrorCode.NONE;
@@ -314,11 +343,12 @@ export class GroupCoordinator {
     const now = this.clock.now();
     for (const [groupId, group] of [...this.groups]) {
       if (this.ownership(groupId) !== ErrorCode.NONE || group.state !== 'Empty') continue;
-      const emptySince = group.protocolType !== null ? group.currentStateTimestamp : null;
+      // A consumer group's offsets expire from their commit time, as in Kafka.
+      const emptySince = group.type === 'classic' && group.protocolType !== null ? group.currentStateTimestamp : null;
       const expired = this.offsets.expired(groupId, now, this.settings.offsetsRetentionMs, emptySince);
       const records: CoordinatorRecord[] = expired.map(({ topic, partition }) => ({ type: 'offset', group: groupId, topic, partition, value: null }));
       const removesAll = expired.length === this.offsets.all(groupId).length;
-      if (removesAll && group.state === 'Empty') records.push({ type: 'group', group: groupId, value: null });
+      if (removesAll && group.state === 'Empty') records.push(...groupTombstones(group));
       if (records.length === 0 || (await this.write(groupId, records)) !== ErrorCode.NONE) continue;
       for (const { topic, partition } of expired) this.offsets.delete(groupId, topic, partition);
       if (removesAll && group.state === 'Empty' && this.groups.get(groupId) === group) {
@@ -330,9 +360,24 @@ export class GroupCoordinator {
   }
 
   shutdown(): void {
-    for (const group of this.groups.values()) this.classic.unload(group, ErrorCode.NOT_COORDINATOR);
+    for (const group of this.groups.values()) this.unloadGroup(group, ErrorCode.NOT_COORDINATOR);
     this.timers.shutdown();
   }
+
+  private unloadGroup(group: Group, errorCode: number): void {
+    if (group.type === 'classic') this.classic.unload(group, errorCode);
+    else this.consumer.unload(group);
+  }
+}
+
+function appendTo<T>(lists: Map<string, T[]>, key: string, item: T): void {
+  const list = lists.get(key);
+  if (list) list.push(item);
+  else lists.set(key, [item]);
+}
+
+function groupTombstones(group: Group): CoordinatorRecord[] {
+  return group.type === 'classic' ? [{ type: 'group', group: group.groupId, value: null }] : consumerGroupTombstones(group);
 }
 
 /** A record that does not decode is skipped with the rest of the partition still loaded. */
