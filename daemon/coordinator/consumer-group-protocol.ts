@@ -25,7 +25,8 @@ import {
   type ConsumerMember,
   type SubscribedTopic,
 } from './consumer-group.js';
-import type { ConsumerGroupRecord } from './consumer-group-records.js';
+import { validateHeartbeat, validateMemberEpoch } from './consumer-group-checks.js';
+import { currentAssignmentRecord, memberMetadataRecord, memberTombstones, subscriptionMetadataRecord, type ConsumerGroupRecord } from './consumer-group-records.js';
 import { reconcile } from './consumer-group-reconciliation.js';
 import type { GroupCoordinator } from './group-coordinator.js';
 import { DEFAULT_SERVER_ASSIGNOR, SERVER_ASSIGNORS, type TopicPartitionMap } from './server-assignors.js';
@@ -53,84 +54,6 @@ const timerPrefix = (groupId: string): string => `\u0002consumer\u0000${groupId}
 
 /** Kafka's Uuid.toString(): 16 random bytes, URL-safe base64 without padding. */
 const randomMemberId = (): string => randomBytes(16).toString('base64url');
-
-function invalid(message: string): never {
-  throw new GroupError(ErrorCode.INVALID_REQUEST, message);
-}
-
-function validateHeartbeat(r: ConsumerGroupHeartbeatRequest): void {
-  if (r.groupId === '') invalid("GroupId can't be empty.");
-  if (r.instanceId === '') invalid("InstanceId can't be empty.");
-  if (r.rackId === '') invalid("RackId can't be empty.");
-  if (r.subscribedTopicRegex !== null) invalid('SubscribedTopicRegex is not supported yet.');
-  if (r.memberEpoch > 0 || r.memberEpoch === LEAVE_GROUP_MEMBER_EPOCH) {
-    if (r.memberId === '') invalid("MemberId can't be empty.");
-  } else if (r.memberEpoch === 0) {
-    if (r.rebalanceTimeoutMs === -1) invalid('RebalanceTimeoutMs must be provided in first request.');
-    if (r.topicPartitions === null || r.topicPartitions.length > 0) invalid('TopicPartitions must be empty when (re-)joining.');
-    if (r.subscribedTopicNames === null || r.subscribedTopicNames.length === 0) invalid('SubscribedTopicNames must be set in first request.');
-  } else if (r.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
-    if (r.memberId === '') invalid("MemberId can't be empty.");
-    if (r.instanceId === null) invalid("InstanceId can't be null.");
-  } else {
-    invalid('MemberEpoch is invalid.');
-  }
-  if (r.serverAssignor !== null && !SERVER_ASSIGNORS.has(r.serverAssignor)) {
-    throw new GroupError(ErrorCode.UNSUPPORTED_ASSIGNOR, `ServerAssignor ${r.serverAssignor} is not supported. Supported assignors: ${[...SERVER_ASSIGNORS.keys()].join(', ')}.`);
-  }
-}
-
-/** Whether every partition the member reports is in `assigned` (a lost response is forgiven then). */
-function isSubset(owned: ConsumerGroupHeartbeatRequest['topicPartitions'], assigned: TopicPartitionMap): boolean {
-  if (owned === null) return false;
-  return owned.every((t) => t.partitions.every((p) => assigned.get(t.topicId)?.has(p) ?? false));
-}
-
-function validateMemberEpoch(member: ConsumerMember, received: number, owned: ConsumerGroupHeartbeatRequest['topicPartitions']): void {
-  const fenced = (which: string): never => {
-    throw new GroupError(
-      ErrorCode.FENCED_MEMBER_EPOCH,
-      `The consumer group member has a ${which} member epoch (${received}) than the one known by the group coordinator (${member.memberEpoch}). The member must abandon all its partitions and rejoin.`,
-    );
-  };
-  if (received > member.memberEpoch) fenced('greater');
-  if (received < member.memberEpoch && (received !== member.previousMemberEpoch || !isSubset(owned, member.assignedPartitions))) fenced('smaller');
-}
-
-const memberMetadataRecord = (m: ConsumerMember): ConsumerGroupRecord => ({
-  kind: 'memberMetadata',
-  memberId: m.memberId,
-  value: {
-    instanceId: m.instanceId,
-    rackId: m.rackId,
-    clientId: m.clientId,
-    clientHost: m.clientHost,
-    subscribedTopicNames: m.subscribedTopicNames,
-    subscribedTopicRegex: m.subscribedTopicRegex,
-    rebalanceTimeoutMs: m.rebalanceTimeoutMs,
-    serverAssignor: m.serverAssignor,
-    classicMemberMetadata: null,
-  },
-});
-
-const currentAssignmentRecord = (m: ConsumerMember): ConsumerGroupRecord => ({
-  kind: 'currentAssignment',
-  memberId: m.memberId,
-  value: {
-    memberEpoch: m.memberEpoch,
-    previousMemberEpoch: m.previousMemberEpoch,
-    state: m.state,
-    assignedPartitions: fromPartitionMap(m.assignedPartitions),
-    partitionsPendingRevocation: fromPartitionMap(m.partitionsPendingRevocation),
-  },
-});
-
-/** Tombstones that remove a member: its current assignment, its target, then its metadata. */
-const memberTombstones = (memberId: string): ConsumerGroupRecord[] => [
-  { kind: 'currentAssignment', memberId, value: null },
-  { kind: 'targetAssignment', memberId, value: null },
-  { kind: 'memberMetadata', memberId, value: null },
-];
 
 /** Every record that deletes the group, in Kafka's order. */
 export function consumerGroupTombstones(group: ConsumerGroup): CoordinatorRecord[] {
@@ -259,10 +182,7 @@ export class ConsumerGroupProtocol {
     const subscription = this.subscriptionMetadata(members.values());
     if (!sameSubscription(subscription, group.subscriptionMetadata)) {
       bumpEpoch = true;
-      records848.push({
-        kind: 'subscriptionMetadata',
-        value: { topics: [...subscription].map(([topicName, t]) => ({ topicId: t.topicId, topicName, numPartitions: t.numPartitions, partitionMetadata: [] })) },
-      });
+      records848.push(subscriptionMetadataRecord(subscription));
     }
     const groupEpoch = bumpEpoch ? group.groupEpoch + 1 : group.groupEpoch;
     if (bumpEpoch) records848.push({ kind: 'groupEpoch', value: { epoch: groupEpoch } });
@@ -366,10 +286,7 @@ export class ConsumerGroupProtocol {
     const remaining = [...group.members.values()].filter((m) => m.memberId !== memberId);
     const subscription = this.subscriptionMetadata(remaining);
     if (!sameSubscription(subscription, group.subscriptionMetadata)) {
-      records.push({
-        kind: 'subscriptionMetadata',
-        value: { topics: [...subscription].map(([topicName, t]) => ({ topicId: t.topicId, topicName, numPartitions: t.numPartitions, partitionMetadata: [] })) },
-      });
+      records.push(subscriptionMetadataRecord(subscription));
     }
     records.push({ kind: 'groupEpoch', value: { epoch: group.groupEpoch + 1 } });
     const written = await this.host.coordinator.write(group.groupId, records.map((record) => ({ type: 'consumer' as const, group: group.groupId, record })));
@@ -498,22 +415,4 @@ export class ConsumerGroupProtocol {
       })),
     };
   }
-}
-
-/** ConsumerGroup.validateOffsetCommit: NONE when the commit may go ahead. */
-export function validateConsumerGroupCommit(group: ConsumerGroup, memberId: string, memberEpoch: number, apiVersion: number): number {
-  // Epoch -1 on an empty group: the admin client, or a consumer assigning partitions itself.
-  if (memberEpoch < 0 && group.members.size === 0) return ErrorCode.NONE;
-  const member = group.members.get(memberId);
-  if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-  if (apiVersion < 9) return ErrorCode.UNSUPPORTED_VERSION;
-  return memberEpoch === member.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
-}
-
-/** ConsumerGroup.validateOffsetFetch: NONE when the fetch may go ahead. */
-export function validateConsumerGroupFetch(group: ConsumerGroup, memberId: string | null, memberEpoch: number): number {
-  if (memberId === null && memberEpoch < 0) return ErrorCode.NONE;
-  const member = memberId === null ? undefined : group.members.get(memberId);
-  if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
-  return memberEpoch === member.memberEpoch ? ErrorCode.NONE : ErrorCode.STALE_MEMBER_EPOCH;
 }

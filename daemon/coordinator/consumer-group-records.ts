@@ -16,6 +16,7 @@ import { ConsumerGroupTargetAssignmentMemberValue } from '../../src/protocol/gen
 import { ConsumerGroupTargetAssignmentMetadataKey } from '../../src/protocol/generated/group-coordinator/consumer-group-target-assignment-metadata-key.js';
 import { ConsumerGroupTargetAssignmentMetadataValue } from '../../src/protocol/generated/group-coordinator/consumer-group-target-assignment-metadata-value.js';
 import { Reader, Writer } from '../../src/protocol/primitives.js';
+import { fromPartitionMap, type ConsumerMember, type SubscribedTopic } from './consumer-group.js';
 
 export type ConsumerGroupRecord =
   | { kind: 'groupEpoch'; value: ConsumerGroupMetadataValue | null }
@@ -114,3 +115,44 @@ export function decodeConsumerGroupRecord(key: Buffer, value: Buffer | null): { 
       throw new RangeError(`record type ${key.readInt16BE(0)} is not a consumer group record`);
   }
 }
+
+export const memberMetadataRecord = (m: ConsumerMember): ConsumerGroupRecord => ({
+  kind: 'memberMetadata',
+  memberId: m.memberId,
+  value: {
+    instanceId: m.instanceId,
+    rackId: m.rackId,
+    clientId: m.clientId,
+    clientHost: m.clientHost,
+    subscribedTopicNames: m.subscribedTopicNames,
+    subscribedTopicRegex: m.subscribedTopicRegex,
+    rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+    serverAssignor: m.serverAssignor,
+    classicMemberMetadata: null,
+  },
+});
+
+export const currentAssignmentRecord = (m: ConsumerMember): ConsumerGroupRecord => ({
+  kind: 'currentAssignment',
+  memberId: m.memberId,
+  value: {
+    memberEpoch: m.memberEpoch,
+    previousMemberEpoch: m.previousMemberEpoch,
+    state: m.state,
+    assignedPartitions: fromPartitionMap(m.assignedPartitions),
+    partitionsPendingRevocation: fromPartitionMap(m.partitionsPendingRevocation),
+  },
+});
+
+/** Tombstones that remove a member: its current assignment, its target, then its metadata. */
+export const memberTombstones = (memberId: string): ConsumerGroupRecord[] => [
+  { kind: 'currentAssignment', memberId, value: null },
+  { kind: 'targetAssignment', memberId, value: null },
+  { kind: 'memberMetadata', memberId, value: null },
+];
+
+/** The subscribed topics a target assignment was computed from. */
+export const subscriptionMetadataRecord = (subscription: ReadonlyMap<string, SubscribedTopic>): ConsumerGroupRecord => ({
+  kind: 'subscriptionMetadata',
+  value: { topics: [...subscription].map(([topicName, t]) => ({ topicId: t.topicId, topicName, numPartitions: t.numPartitions, partitionMetadata: [] })) },
+});

@@ -9,7 +9,7 @@ import type { OffsetFetchResponsePartitions } from '../../src/protocol/generated
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { CONSUMER_PROTOCOL_TYPE, type ClassicGroup } from './classic-group.js';
 import type { CommittedOffset, CoordinatorRecord } from './coordinator-records.js';
-import { validateConsumerGroupCommit, validateConsumerGroupFetch } from './consumer-group-protocol.js';
+import { validateConsumerGroupCommit, validateConsumerGroupFetch } from './consumer-group-checks.js';
 import type { GroupCoordinator } from './group-coordinator.js';
 
 /** OffsetCommit v9+ names a missing group GROUP_ID_NOT_FOUND; before, ILLEGAL_GENERATION. */

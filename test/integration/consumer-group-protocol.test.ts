@@ -20,6 +20,8 @@ import { ListGroupsRequest } from '../../src/protocol/generated/clients/list-gro
 import { ListGroupsResponse } from '../../src/protocol/generated/clients/list-groups-response.js';
 import { OffsetCommitRequest } from '../../src/protocol/generated/clients/offset-commit-request.js';
 import { OffsetCommitResponse } from '../../src/protocol/generated/clients/offset-commit-response.js';
+import { OffsetDeleteRequest } from '../../src/protocol/generated/clients/offset-delete-request.js';
+import { OffsetDeleteResponse } from '../../src/protocol/generated/clients/offset-delete-response.js';
 import { OffsetFetchRequest } from '../../src/protocol/generated/clients/offset-fetch-request.js';
 import { OffsetFetchResponse } from '../../src/protocol/generated/clients/offset-fetch-response.js';
 import { startBroker, type RunningBroker } from '../harness/broker.js';
@@ -33,6 +35,7 @@ const describeGroupsApi = api(DescribeGroupsRequest, DescribeGroupsResponse);
 const deleteGroupsApi = api(DeleteGroupsRequest, DeleteGroupsResponse);
 const commitApi = api(OffsetCommitRequest, OffsetCommitResponse);
 const fetchOffsetsApi = api(OffsetFetchRequest, OffsetFetchResponse);
+const offsetDeleteApi = api(OffsetDeleteRequest, OffsetDeleteResponse);
 
 const GROUP = 'kip848';
 const TOPIC = 'six';
@@ -190,6 +193,10 @@ describe('KIP-848 consumer group over the wire', () => {
       connection.send(fetchOffsetsApi, 9, { groupId: '', topics: [], requireStable: false, groups: [{ groupId: GROUP, memberId: a.memberId, memberEpoch, topics: null }] });
     expect((await fetched(1)).groups[0].errorCode).toBe(ErrorCode.STALE_MEMBER_EPOCH);
     expect((await fetched(2)).groups[0].topics[0].partitions[0]).toMatchObject({ partitionIndex: a.owned[0], committedOffset: 42n });
+
+    // Offsets of a topic the group subscribes to are in use.
+    const deleted = await connection.send(offsetDeleteApi, 0, { groupId: GROUP, topics: [{ name: TOPIC, partitions: [{ partitionIndex: a.owned[0] }] }] });
+    expect(deleted).toMatchObject({ errorCode: ErrorCode.NONE, topics: [{ name: TOPIC, partitions: [{ partitionIndex: a.owned[0], errorCode: ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC }] }] });
 
     // b leaves: the group epoch moves to 3 and a gets b's partitions (nobody holds them any more).
     const left = await heartbeat(b, { memberEpoch: -1 });

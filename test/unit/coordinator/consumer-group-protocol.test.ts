@@ -145,6 +145,23 @@ describe('consumer group protocol', () => {
     expect(partitionsOf(a4)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('fences a member that does not revoke within its rebalance timeout, then gives its partitions away', async () => {
+    const s = setup();
+    const a1 = await s.join('a', { rebalanceTimeoutMs: 10_000 });
+    await s.join('b');
+    // a is told to revoke, then keeps heartbeating while still reporting every partition.
+    await s.beat('a', 1, s.owned(a1));
+    await s.advance(5000);
+    expect((await s.beat('a', 1, s.owned(a1))).memberEpoch).toBe(1);
+    await s.beat('b', 2, []);
+    await s.advance(5001);
+    expect([...s.group().members.keys()]).toEqual(['b']);
+    expect(await s.beat('a', 1, s.owned(a1))).toMatchObject({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID });
+    const b = await s.beat('b', 2, []);
+    expect(b.memberEpoch).toBe(3);
+    expect(partitionsOf(b)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
   it('lets a member leave with epoch -1 and a static member step out with -2', async () => {
     const s = setup();
     await s.join('a');
