@@ -1,12 +1,13 @@
 // The group scenarios every client library must pass against the daemon (the Must-show):
 // three members of one group split a 6-partition topic; a member that leaves, or is killed, has
 // its partitions taken over; committed offsets survive a broker restart. Used by the per-library
-// test files with the library name test/compat/python/groups_*.py understand.
+// test files with the library name test/compat/python/groups_*.py understand, or kafkajs (whose
+// member, test/compat/kafkajs/group-member.mjs, prints the same event lines).
 import { expect } from 'vitest';
 import { startTool, type RunningBroker, type RunningTool } from '../harness/broker.js';
 import { connectTo, mustCreateTopic, mustProduce, textBatch } from '../integration/raw-kafka.js';
 
-export type GroupLibrary = 'kafka-python' | 'confluent';
+export type GroupLibrary = 'kafka-python' | 'confluent' | 'kafkajs';
 
 const PYTHON = '/usr/bin/python3';
 export const SESSION_MS = 6000;
@@ -19,7 +20,10 @@ export interface Member {
 }
 
 export function startMember(library: GroupLibrary, broker: RunningBroker, topic: string, group: string): Member {
-  const tool = startTool(PYTHON, ['test/compat/python/groups_member.py', library, broker.bootstrap, topic, group, String(SESSION_MS)]);
+  const tool =
+    library === 'kafkajs'
+      ? startTool('node', ['test/compat/kafkajs/group-member.mjs', broker.bootstrap, topic, group, String(SESSION_MS)])
+      : startTool(PYTHON, ['test/compat/python/groups_member.py', library, broker.bootstrap, topic, group, String(SESSION_MS)]);
   return {
     tool,
     assigned() {

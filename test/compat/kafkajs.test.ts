@@ -1,8 +1,7 @@
 // kafkajs (a pure-JavaScript client, the npm devDependency) against `tk broker start`: the admin
-// client and the producer, plain, gzip, idempotent and acks=0. kafkajs's Consumer always joins a
-// consumer group (it has no assign()), and groups are not implemented yet, so what kafkajs
-// produced is read back with fetchTopicOffsets and with kcat; the kafkajs Consumer test comes
-// with the group coordinator.
+// client and the producer, plain, gzip, idempotent and acks=0; what kafkajs produced is read back
+// with fetchTopicOffsets and with kcat. kafkajs's Consumer, which always joins a group, is in
+// groups-kafkajs.test.ts.
 import { CompressionTypes, Kafka, Partitioners, logLevel, type Admin, type Message, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTool, startBroker, type RunningBroker } from '../harness/broker.js';
