@@ -108,10 +108,13 @@ export class ConsumerGroupProtocol {
     });
   }
 
-  private existingGroup(groupId: string): ConsumerGroup {
+  /** Kafka words a missing group differently on the heartbeat path and on the leave path. */
+  private existingGroup(groupId: string, path: 'heartbeat' | 'leave'): ConsumerGroup {
     const group = this.host.coordinator.groups.get(groupId);
-    if (!group || group.state === 'Dead') throw new GroupError(ErrorCode.GROUP_ID_NOT_FOUND, `Consumer group ${groupId} not found.`);
-    if (group.type !== 'consumer') throw new GroupError(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} is not a consumer group.`);
+    if (!group || group.state === 'Dead') {
+      throw new GroupError(ErrorCode.GROUP_ID_NOT_FOUND, path === 'heartbeat' ? `Consumer group ${groupId} not found.` : `Group ${groupId} not found.`);
+    }
+    if (group.type !== 'consumer') throw new GroupError(ErrorCode.GROUP_ID_NOT_FOUND, `Group ${groupId} is not a consumer group`);
     return group;
   }
 
@@ -126,7 +129,7 @@ export class ConsumerGroupProtocol {
       if (existing?.type === 'classic') records.push({ type: 'group', group: groupId, value: null });
       group = existing?.type === 'consumer' && existing.state !== 'Dead' ? existing : new ConsumerGroup(groupId, this.host.clock.now());
     } else {
-      group = this.existingGroup(groupId);
+      group = this.existingGroup(groupId, 'heartbeat');
     }
     if (group.members.size >= this.host.settings.maxSize && (request.memberId === '' || !group.members.has(request.memberId))) {
       throw new GroupError(ErrorCode.GROUP_MAX_SIZE_REACHED, `The consumer group has reached its maximum capacity of ${this.host.settings.maxSize} members.`);
@@ -143,14 +146,15 @@ export class ConsumerGroupProtocol {
     }
     if (instanceId !== null && joining && staticHolder && staticHolder.memberId !== memberId) {
       if (staticHolder.memberEpoch !== LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
-        throw new GroupError(ErrorCode.UNRELEASED_INSTANCE_ID, `Static member ${staticHolder.memberId} with instance id ${instanceId} is not released yet.`);
+        throw new GroupError(ErrorCode.UNRELEASED_INSTANCE_ID, `Static member ${memberId} with instance id ${instanceId} cannot join the group because the instance id is owned by ${staticHolder.memberId} member.`);
       }
-      // The new incarnation of a static member takes over its predecessor's target assignment.
+      // The new incarnation of a static member takes over its predecessor: subscription, owned
+      // partitions and target, starting from epoch 0.
       inheritedTarget = group.targetAssignment.get(staticHolder.memberId);
       records848.push(...memberTombstones(staticHolder.memberId));
       members.delete(staticHolder.memberId);
-    }
-    if (!member) {
+      member = { ...staticHolder, memberId, memberEpoch: 0, previousMemberEpoch: 0 };
+    } else if (!member) {
       if (!joining) throw new GroupError(ErrorCode.UNKNOWN_MEMBER_ID, `Member ${memberId} is not a member of group ${groupId}.`);
       member = newMember(memberId);
     } else {
@@ -246,7 +250,7 @@ export class ConsumerGroupProtocol {
   }
 
   private async leave(request: ConsumerGroupHeartbeatRequest): Promise<ConsumerGroupHeartbeatResponse> {
-    const group = this.existingGroup(request.groupId);
+    const group = this.existingGroup(request.groupId, 'leave');
     const answer = (memberId: string, memberEpoch: number): ConsumerGroupHeartbeatResponse => ({
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
@@ -387,10 +391,8 @@ export class ConsumerGroupProtocol {
       authorizedOperations: OPERATIONS_NOT_REQUESTED,
     };
     const group = this.host.coordinator.groups.get(groupId);
-    if (!group || group.type !== 'consumer' || group.state === 'Dead') {
-      const message = !group || group.state === 'Dead' ? `Consumer group ${groupId} not found.` : `Group ${groupId} is not a consumer group.`;
-      return { ...described, errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: message };
-    }
+    // Kafka sets no message here.
+    if (!group || group.type !== 'consumer' || group.state === 'Dead') return { ...described, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };
     const image = this.host.image();
     const named = (map: TopicPartitionMap) => ({
       topicPartitions: fromPartitionMap(map).map((t) => ({ topicId: t.topicId, topicName: image.topicsById.get(t.topicId)?.name ?? '', partitions: t.partitions })),

@@ -187,6 +187,23 @@ describe('consumer group protocol', () => {
     expect([...s.group().targetAssignment.get('s2')!.get(TOPIC_ID)!].sort()).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('replaces a static member that stepped out without a new group epoch', async () => {
+    const s = setup();
+    await s.join('s', { instanceId: 'i1' });
+    const leave = { groupId: 'g', memberId: 's', memberEpoch: -2, instanceId: 'i1', rackId: null, rebalanceTimeoutMs: -1, subscribedTopicNames: null, subscribedTopicRegex: null, serverAssignor: null, topicPartitions: null };
+    await s.protocol.heartbeat(leave, 'c', 'h');
+    const back = await s.join('s2', { instanceId: 'i1' });
+    expect(back).toMatchObject({ errorCode: ErrorCode.NONE, memberId: 's2', memberEpoch: 1 });
+    expect(partitionsOf(back)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(s.group().groupEpoch).toBe(1);
+    expect([...s.group().members.keys()]).toEqual(['s2']);
+    // The old incarnation is fenced by the new one.
+    expect(await s.protocol.heartbeat({ ...leave, memberEpoch: 1 }, 'c', 'h')).toMatchObject({
+      errorCode: ErrorCode.FENCED_INSTANCE_ID,
+      errorMessage: 'Static member s with instance id i1 was fenced by member s2.',
+    });
+  });
+
   it('bumps the epoch when a subscribed topic gains partitions', async () => {
     const s = setup(2);
     const a1 = await s.join('a');
@@ -202,7 +219,7 @@ describe('consumer group protocol', () => {
     const classic = new ClassicGroup('g', 0);
     classic.transitionTo('Stable', 0);
     s.groups.set('g', classic);
-    expect(await s.join('a')).toMatchObject({ errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: 'Group g is not a consumer group.' });
+    expect(await s.join('a')).toMatchObject({ errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: 'Group g is not a consumer group' });
     s.groups.delete('g');
     for (const id of ['a', 'b', 'c']) await s.join(id);
     expect(await s.join('d')).toMatchObject({ errorCode: ErrorCode.GROUP_MAX_SIZE_REACHED });
