@@ -9,6 +9,7 @@ import { CONSUMER_OFFSETS_TOPIC } from './controller/topic-names.js';
 import { QuorumController } from './controller/quorum-controller.js';
 import { GroupCoordinator, type GroupCoordinatorSettings } from './coordinator/group-coordinator.js';
 import { ProducerIdManager } from './coordinator/producer-ids.js';
+import { ApiKey } from '../src/protocol/api-keys.js';
 import { handlerTable } from './handlers/index.js';
 import type { ApiHandler } from './handlers/types.js';
 import type { Clock } from './log/clock.js';
@@ -65,7 +66,7 @@ const SHUTDOWN_GRACE_MS = 5_000;
 const MAX_FETCH_SESSIONS = 1000;
 
 export class Broker {
-  readonly handlers: ReadonlyMap<number, ApiHandler> = handlerTable;
+  readonly handlers: ReadonlyMap<number, ApiHandler>;
   readonly fetchSessions: FetchSessionCache;
   readonly producerIds: ProducerIdManager;
   readonly replicas: ReplicaManager;
@@ -83,6 +84,12 @@ export class Broker {
     readonly log: Logger,
     clock: Clock,
   ) {
+    // Without `consumer` in group.coordinator.rebalance.protocols the KIP-848 APIs are not
+    // served, so ApiVersions (computed from this table) does not offer them, as Kafka.
+    this.handlers =
+      config.groupCoordinator.consumer?.enabled === false
+        ? new Map([...handlerTable].filter(([apiKey]) => apiKey !== ApiKey.ConsumerGroupHeartbeat && apiKey !== ApiKey.ConsumerGroupDescribe))
+        : handlerTable;
     this.fetchSessions = new FetchSessionCache(MAX_FETCH_SESSIONS, () => clock.now());
     this.replicas = new ReplicaManager(config.nodeId, logs, (topic) => this.topicConfig(topic).log, log);
     this.controller = new QuorumController(

@@ -23,6 +23,8 @@ export const joinGroup = defineHandler({
     const coordinator = ctx.broker.groupCoordinator;
     let errorCode = request.groupId.length === 0 ? ErrorCode.INVALID_GROUP_ID : coordinator.ownership(request.groupId);
     if (errorCode === ErrorCode.NONE) errorCode = coordinator.classic.validateJoin(request);
+    // A classic member cannot join a KIP-848 consumer group (no online migration between protocols).
+    if (errorCode === ErrorCode.NONE && coordinator.groups.get(request.groupId)?.type === 'consumer') errorCode = ErrorCode.INCONSISTENT_GROUP_PROTOCOL;
     // Only a member without an id may create the group.
     const group = errorCode === ErrorCode.NONE ? coordinator.classicGroup(request.groupId, request.memberId.length === 0) : undefined;
     let response: JoinGroupResponse;

@@ -14,6 +14,8 @@ import { DeleteGroupsRequest } from '../../src/protocol/generated/clients/delete
 import { DeleteGroupsResponse } from '../../src/protocol/generated/clients/delete-groups-response.js';
 import { DescribeGroupsRequest } from '../../src/protocol/generated/clients/describe-groups-request.js';
 import { DescribeGroupsResponse } from '../../src/protocol/generated/clients/describe-groups-response.js';
+import { JoinGroupRequest } from '../../src/protocol/generated/clients/join-group-request.js';
+import { JoinGroupResponse } from '../../src/protocol/generated/clients/join-group-response.js';
 import { FindCoordinatorRequest } from '../../src/protocol/generated/clients/find-coordinator-request.js';
 import { FindCoordinatorResponse } from '../../src/protocol/generated/clients/find-coordinator-response.js';
 import { ListGroupsRequest } from '../../src/protocol/generated/clients/list-groups-request.js';
@@ -210,6 +212,20 @@ describe('KIP-848 consumer group over the wire', () => {
     expect(await listed()).toEqual([`${GROUP}:Stable:consumer:consumer`]);
   });
 
+  it('refuses a classic JoinGroup for the consumer group id with INCONSISTENT_GROUP_PROTOCOL', async () => {
+    const joined = await connection.send(api(JoinGroupRequest, JoinGroupResponse), 9, {
+      groupId: GROUP,
+      sessionTimeoutMs: 10_000,
+      rebalanceTimeoutMs: 10_000,
+      memberId: '',
+      groupInstanceId: null,
+      protocolType: 'consumer',
+      protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+      reason: null,
+    });
+    expect(joined.errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+  });
+
   it('keeps the group, its member and offsets across a restart; the member then expires with its session', async () => {
     const [a] = members;
     broker = await broker.restart();
@@ -232,5 +248,20 @@ describe('KIP-848 consumer group over the wire', () => {
     expect(fenced).toMatchObject({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID, errorMessage: `Member ${a.memberId} is not a member of group ${GROUP}.` });
     expect((await deleteGroup()).results[0].errorCode).toBe(ErrorCode.NONE);
     expect(await describeGroup()).toMatchObject({ errorCode: ErrorCode.GROUP_ID_NOT_FOUND, errorMessage: null });
+  });
+});
+
+describe('a broker whose group.coordinator.rebalance.protocols lacks consumer', () => {
+  it('does not offer ConsumerGroupHeartbeat or ConsumerGroupDescribe in ApiVersions', async () => {
+    const classicOnly = await startBroker({ overrides: { 'group.coordinator.rebalance.protocols': 'classic' } });
+    const c = await connectTo(classicOnly, 'kip848-disabled');
+    try {
+      expect(c.versions.has(ConsumerGroupHeartbeatRequest.apiKey)).toBe(false);
+      expect(c.versions.has(ConsumerGroupDescribeRequest.apiKey)).toBe(false);
+      expect(c.versions.has(JoinGroupRequest.apiKey)).toBe(true);
+    } finally {
+      c.close();
+      await classicOnly.stop();
+    }
   });
 });
