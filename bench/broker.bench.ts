@@ -1,10 +1,8 @@
 // Broker throughput: produce and consume against `tk broker start` with kcat (librdkafka, C) and
 // with tk's own client layer (BrokerConnection + buildBatch), records of 100 B and 1 KiB.
 // Run with `npm run build && npm run bench:broker`; prints medians of 3 runs per scenario.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrokerConnection, api } from '../src/client/connection.js';
 import { CreateTopicsRequest } from '../src/protocol/generated/clients/create-topics-request.js';
@@ -15,42 +13,12 @@ import { ProduceRequest } from '../src/protocol/generated/clients/produce-reques
 import { ProduceResponse } from '../src/protocol/generated/clients/produce-response.js';
 import { ZERO_UUID } from '../src/protocol/primitives.js';
 import { buildBatch, iterateBatches } from '../src/protocol/records.js';
+import { startBenchBroker } from './bench-broker.js';
 
 const RUNS = 3;
 const TOTAL_BYTES = 64 * 1024 * 1024;
 const BATCH_BYTES = 64 * 1024;
 const IN_FLIGHT = 5;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function startBroker(): Promise<{ child: ChildProcess; port: number; dir: string }> {
-  const [port, controllerPort] = [await freePort(), await freePort()];
-  const dir = mkdtempSync(join(tmpdir(), 'tk-bench-'));
-  const child = spawn(process.execPath, [
-    'bin/run.js', 'broker', 'start',
-    '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    '--override', `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-    '--override', `log.dirs=${dir}`,
-  ], { stdio: ['ignore', 'pipe', 'ignore'] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('broker not ready in 20 s')), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { child, port, dir };
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -130,8 +98,8 @@ async function tkConsume(connection: BrokerConnection, topic: string, recordSize
   }
 }
 
-const broker = await startBroker();
-const bootstrap = `127.0.0.1:${broker.port}`;
+const broker = await startBenchBroker('broker');
+const bootstrap = broker.bootstrap;
 console.log(`node ${process.version}; ${TOTAL_BYTES / 1024 / 1024} MiB per run, one partition, acks=1, median of ${RUNS} runs\n`);
 try {
   const connection = await BrokerConnection.connect('127.0.0.1', broker.port);
@@ -162,7 +130,5 @@ try {
   }
   connection.close();
 } finally {
-  broker.child.kill('SIGTERM');
-  await new Promise((resolve) => broker.child.once('exit', resolve));
-  rmSync(broker.dir, { recursive: true, force: true });
+  await broker.stop();
 }

@@ -3,48 +3,13 @@
 // `tk console-consumer --max-messages` and `kcat -C -c`. Each run writes to its own fresh topic
 // (one partition) and includes the tool's start-up. Run with `npm run build && npm run bench:console`;
 // prints the median of 3 runs per tool and tk's throughput as a share of kcat's.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startBenchBroker } from './bench-broker.js';
 
 const RUNS = 3;
 const LINES = 1_000_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function startBroker(dir: string): Promise<{ child: ChildProcess; bootstrap: string }> {
-  const [port, controllerPort] = [await freePort(), await freePort()];
-  const child = spawn(
-    process.execPath,
-    [
-      'bin/run.js', 'broker', 'start',
-      '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      '--override', `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-      '--override', `log.dirs=${join(dir, 'data')}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('broker not ready in 20 s')), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { child, bootstrap: `127.0.0.1:${port}` };
-}
 
 /** Wall seconds of a shell pipeline; a failure aborts the bench. */
 function timedShell(script: string): number {
@@ -55,10 +20,9 @@ function timedShell(script: string): number {
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-const dir = mkdtempSync(join(tmpdir(), 'tk-bench-console-'));
-const input = join(dir, 'lines.txt');
+const broker = await startBenchBroker('console');
+const input = join(broker.dir, 'lines.txt');
 writeFileSync(input, Array.from({ length: LINES }, (_, i) => `${i + 1}\n`).join(''));
-const broker = await startBroker(dir);
 const tk = `node bin/run.js`;
 const b = broker.bootstrap;
 try {
@@ -85,7 +49,5 @@ try {
     console.log(`tk ${side} / kcat ${side}: ${((median(times[`kcat ${side}`]!) / median(times[`tk ${side}`]!)) * 100).toFixed(0)}% of kcat's throughput`);
   }
 } finally {
-  broker.child.kill('SIGTERM');
-  await new Promise((resolve) => broker.child.once('exit', resolve));
-  rmSync(dir, { recursive: true, force: true });
+  await broker.stop();
 }

@@ -2,49 +2,11 @@
 // cannot beat (an empty `node` process, loading @oclif/core) and a C peer (`kcat -L`).
 // Run with `npm run build && npm run bench:startup`; prints the median and spread of 15 runs each
 // after 2 warm-up runs, all in one run so the ratios compare like with like.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { startBenchBroker } from './bench-broker.js';
 
 const WARMUP = 2;
 const RUNS = 15;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function startBroker(): Promise<{ child: ChildProcess; bootstrap: string; dir: string }> {
-  const [port, controllerPort] = [await freePort(), await freePort()];
-  const dir = mkdtempSync(join(tmpdir(), 'tk-bench-startup-'));
-  const child = spawn(
-    process.execPath,
-    [
-      'bin/run.js', 'broker', 'start',
-      '--override', `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-      '--override', `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
-      '--override', `log.dirs=${dir}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('broker not ready in 20 s')), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { child, bootstrap: `127.0.0.1:${port}`, dir };
-}
 
 /** Wall milliseconds of each run; a run that fails aborts the bench, since its time would mean nothing. */
 function timeRuns(command: string, args: readonly string[]): number[] {
@@ -63,7 +25,7 @@ function quantile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-const broker = await startBroker();
+const broker = await startBenchBroker('startup');
 try {
   spawnSync(process.execPath, ['bin/run.js', 'topics', '--create', '--topic', 'startup', '--partitions', '3', '--bootstrap-server', broker.bootstrap]);
   const cases: [string, string, string[]][] = [
@@ -87,7 +49,5 @@ try {
     console.log(`${name.padEnd(30)} ${median.toFixed(0).padStart(6)} ms ${min.toFixed(0).padStart(6)} ms ${max.toFixed(0).padStart(6)} ms  ${(median / listMedian).toFixed(2)}`);
   }
 } finally {
-  broker.child.kill('SIGTERM');
-  await new Promise((resolve) => broker.child.once('exit', resolve));
-  rmSync(broker.dir, { recursive: true, force: true });
+  await broker.stop();
 }

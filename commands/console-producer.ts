@@ -74,8 +74,8 @@ export class ConsoleProducer extends TkCommand {
       });
       settings = producerSettingsFrom(props, flags['bootstrap-server']);
     } catch (err) {
-      if (err instanceof OptionError) return this.fail(err.message);
-      if (err instanceof ReaderError || err instanceof ProducerConfigError) return this.fail(report.exceptionLine(report.javaExceptionOf(err)));
+      if (err instanceof OptionError) return this.failWith(err.message);
+      if (err instanceof ReaderError || err instanceof ProducerConfigError) return this.failWith(report.exceptionLine(report.javaExceptionOf(err)));
       throw err;
     }
 
@@ -93,7 +93,7 @@ export class ConsoleProducer extends TkCommand {
     } finally {
       await producer.close();
     }
-    if (aborted !== null) return this.fail(aborted);
+    if (aborted !== null) return this.failWith(aborted);
     if (interrupted !== null) {
       const { constants } = await import('node:os');
       process.exitCode = 128 + constants.signals[interrupted];
@@ -101,11 +101,6 @@ export class ConsoleProducer extends TkCommand {
     }
     if (flags.output === 'json') process.stdout.write(tally.toJson(topic));
     if (tally.failed > 0) process.exitCode = 1;
-  }
-
-  private fail(line: string): void {
-    process.stderr.write(`${line}\n`);
-    process.exitCode = 1;
   }
 
   /** Reads stdin to its end and sends every line; returns the signal that stopped it early, if any. */

@@ -19,7 +19,7 @@ export class DeleteRecords extends TkCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(DeleteRecords);
     const file = flags['offset-json-file'];
-    if (file === undefined) return this.fail('Missing required argument "[offset-json-file]"');
+    if (file === undefined) return this.failWith('Missing required argument "[offset-json-file]"');
     const settings = await loadClientSettings(flags);
     const { readFile } = await import('node:fs/promises');
     const { parseOffsetJson, DeleteRecordsError } = await import('../src/cli/delete-records-options.js');
@@ -28,15 +28,15 @@ export class DeleteRecords extends TkCommand {
       text = await readFile(file, 'utf8');
     } catch (err) {
       // A missing file reads as the first line of the stack trace Kafka prints for it.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.fail(`java.nio.file.NoSuchFileException: ${file}`);
-      return this.fail(`cannot read --offset-json-file ${file}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.failWith(`java.nio.file.NoSuchFileException: ${file}`);
+      return this.failWith(`cannot read --offset-json-file ${file}: ${(err as Error).message}`);
     }
     let targets: RecordsToDelete[];
     try {
       targets = parseOffsetJson(text);
     } catch (err) {
       if (!(err instanceof DeleteRecordsError)) throw err;
-      return this.fail(err.message);
+      return this.failWith(err.message);
     }
 
     const { Cluster } = await import('../src/client/cluster.js');
@@ -62,15 +62,9 @@ export class DeleteRecords extends TkCommand {
       process.stdout.write(asText ? render.renderDeleteRecordsText(outcomes) : render.renderDeleteRecordsJson(outcomes));
     } catch (err) {
       if (!(err instanceof KafkaProtocolError)) throw err;
-      return this.fail(`${javaExceptionClass(err.errorName)}: ${err.message.slice(err.errorName.length + 2)}`);
+      return this.failWith(`${javaExceptionClass(err.errorName)}: ${err.message.slice(err.errorName.length + 2)}`);
     } finally {
       admin.close();
     }
-  }
-
-  /** DeleteRecordsCommand's one error line on stderr, exit 1. */
-  private fail(message: string): void {
-    process.stderr.write(`${message}\n`);
-    process.exitCode = 1;
   }
 }

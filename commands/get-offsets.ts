@@ -38,7 +38,7 @@ export class GetOffsets extends TkCommand {
       checked = checkGetOffsetsOptions({ topic: flags.topic, partitions: flags.partitions, topicPartitions: flags['topic-partitions'], time: flags.time });
     } catch (err) {
       if (!(err instanceof GetOffsetsError)) throw err;
-      return this.fail(err.message);
+      return this.failWith(`Error occurred: ${err.message}`);
     }
 
     const settings = await loadClientSettings({ 'bootstrap-server': flags['bootstrap-server'] ?? flags['broker-list'], 'command-config': flags['command-config'] });
@@ -57,7 +57,7 @@ export class GetOffsets extends TkCommand {
       const partitions: TopicPartition[] = (topics.length === 0 ? [] : await admin.describeTopics(topics)).flatMap((info) =>
         info.partitions.filter((p) => filter.isTopicPartitionAllowed(info.name, p.partition)).map((p) => ({ topic: info.name, partition: p.partition })),
       );
-      if (partitions.length === 0) return this.fail('Could not match any topic-partitions with the specified filters');
+      if (partitions.length === 0) return this.failWith('Error occurred: Could not match any topic-partitions with the specified filters');
       for (const outcome of await admin.listOffsetsPerPartition(partitions, spec)) {
         if (outcome.error !== null) {
           const { errorName, message } = outcome.error;
@@ -66,7 +66,7 @@ export class GetOffsets extends TkCommand {
       }
     } catch (err) {
       if (!(err instanceof KafkaProtocolError)) throw err;
-      return this.fail(`${javaExceptionClass(err.errorName)}: ${err.message.slice(err.errorName.length + 2)}`);
+      return this.failWith(`Error occurred: ${javaExceptionClass(err.errorName)}: ${err.message.slice(err.errorName.length + 2)}`);
     } finally {
       admin.close();
     }
@@ -77,11 +77,5 @@ export class GetOffsets extends TkCommand {
     }
     for (const s of skipped) process.stderr.write(render.renderSkippedLine(s));
     process.stdout.write(render.renderOffsetsText(offsets));
-  }
-
-  /** GetOffsetShell's one error line. */
-  private fail(message: string): void {
-    process.stderr.write(`Error occurred: ${message}\n`);
-    process.exitCode = 1;
   }
 }

@@ -17,7 +17,7 @@ export class LogDirs extends TkCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(LogDirs);
-    if (!flags.describe) return this.fail('Missing required argument "[describe]"');
+    if (!flags.describe) return this.failWith('Missing required argument "[describe]"');
     const { brokersToQuery, LogDirsError, parseBrokerList, parseTopicList } = await import('../src/cli/log-dirs-options.js');
     const topics = parseTopicList(flags['topic-list']);
     let requested: number[];
@@ -25,7 +25,7 @@ export class LogDirs extends TkCommand {
       requested = parseBrokerList(flags['broker-list']);
     } catch (err) {
       if (!(err instanceof LogDirsError)) throw err;
-      return this.fail(err.message);
+      return this.failWith(err.message);
     }
 
     const settings = await loadClientSettings(flags);
@@ -44,7 +44,7 @@ export class LogDirs extends TkCommand {
         queried = brokersToQuery(requested, clusterBrokers);
       } catch (err) {
         if (!(err instanceof LogDirsError)) throw err;
-        return this.fail(err.message);
+        return this.failWith(err.message);
       }
       if (asText) process.stdout.write(render.QUERYING_LINE);
       const answers = await admin.describeLogDirs(queried);
@@ -64,15 +64,9 @@ export class LogDirs extends TkCommand {
       process.stdout.write(asText ? render.renderLogDirsText(queried, views, topics) : render.renderLogDirsJson(views, topics));
     } catch (err) {
       if (!(err instanceof KafkaProtocolError)) throw err;
-      return this.fail(`${javaExceptionClass(err.errorName)}: ${err.message.slice(err.errorName.length + 2)}`);
+      return this.failWith(`${javaExceptionClass(err.errorName)}: ${err.message.slice(err.errorName.length + 2)}`);
     } finally {
       admin.close();
     }
-  }
-
-  /** LogDirsCommand's one error line on stderr, exit 1. */
-  private fail(message: string): void {
-    process.stderr.write(`${message}\n`);
-    process.exitCode = 1;
   }
 }

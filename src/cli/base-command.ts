@@ -18,6 +18,12 @@ export abstract class TkCommand extends Command {
     debug: Flags.boolean({ description: 'Show stack traces of errors.', default: false, helpGroup: 'GLOBAL' }),
   };
 
+  /** A failure already worded as the Kafka tool words it: the line on stderr, exit 1. */
+  protected failWith(line: string): void {
+    process.stderr.write(`${line}\n`);
+    process.exitCode = 1;
+  }
+
   protected override async catch(err: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     // oclif's own parse errors (bad flags) keep their usage text and exit code.
     if (err.oclif !== undefined) return super.catch(err);

@@ -5,6 +5,7 @@
 // its offsets survive a restart until the member's session runs out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, type BrokerConnection } from '../../src/client/connection.js';
+import { ApiKey } from '../../src/protocol/api-keys.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ConsumerGroupDescribeRequest } from '../../src/protocol/generated/clients/consumer-group-describe-request.js';
 import { ConsumerGroupDescribeResponse, type DescribedGroup } from '../../src/protocol/generated/clients/consumer-group-describe-response.js';
@@ -256,9 +257,9 @@ describe('a broker whose group.coordinator.rebalance.protocols lacks consumer', 
     const classicOnly = await startBroker({ overrides: { 'group.coordinator.rebalance.protocols': 'classic' } });
     const c = await connectTo(classicOnly, 'kip848-disabled');
     try {
-      expect(c.versions.has(ConsumerGroupHeartbeatRequest.apiKey)).toBe(false);
-      expect(c.versions.has(ConsumerGroupDescribeRequest.apiKey)).toBe(false);
-      expect(c.versions.has(JoinGroupRequest.apiKey)).toBe(true);
+      expect(c.versions.has(ApiKey.ConsumerGroupHeartbeat)).toBe(false);
+      expect(c.versions.has(ApiKey.ConsumerGroupDescribe)).toBe(false);
+      expect(c.versions.has(ApiKey.JoinGroup)).toBe(true);
     } finally {
       c.close();
       await classicOnly.stop();

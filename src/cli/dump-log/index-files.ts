@@ -2,7 +2,7 @@
 // against the segment's .log, and the sanity check the broker runs at startup.
 import { basename, dirname, join, resolve } from 'node:path';
 import { DumpAbort } from './decoders.js';
-import { baseOffsetOf, dumpLogFile, INT32_MAX, openForDump } from './log-file.js';
+import { baseOffsetOf, dumpLogFile, INT32_MAX, readWhole } from './log-file.js';
 
 const OFFSET_ENTRY_SIZE = 8;
 const TIME_ENTRY_SIZE = 12;
@@ -32,15 +32,6 @@ export interface TimeIndexDump {
   /** [index offset, last offset of the first batch reaching it, or -1]. */
   offsetsNotFound: [bigint, bigint][];
   abort: DumpAbort | null;
-}
-
-async function readWhole(path: string): Promise<Buffer> {
-  const handle = await openForDump(path);
-  try {
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Kafka's index classes create a missing index file, so a missing index reads as an empty one. */

@@ -163,6 +163,16 @@ export async function openForDump(path: string): Promise<FileHandle> {
   }
 }
 
+/** A whole file through openForDump (index, snapshot and transaction index files are small). */
+export async function readWhole(path: string): Promise<Buffer> {
+  const handle = await openForDump(path);
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Reads at most maxBytes of the file, as FileRecords.slice(0, maxBytes) sees it. */
 async function readPrefix(path: string, maxBytes: number): Promise<Buffer> {
   const handle = await openForDump(path);

@@ -2,7 +2,7 @@
 // kafka-dump-log.sh prints them.
 import { crc32c } from '../../protocol/crc32c.js';
 import { DumpAbort } from './decoders.js';
-import { INT32_MAX, openForDump } from './log-file.js';
+import { INT32_MAX, readWhole } from './log-file.js';
 
 export interface ProducerSnapshotDump {
   kind: 'producer-snapshot';
@@ -31,15 +31,6 @@ export interface TxnIndexDump {
 const SNAPSHOT_ENTRIES_AT = 6;
 const SNAPSHOT_ENTRY_SIZE = 8 + 2 + 4 + 8 + 4 + 8 + 4 + 8;
 const ABORTED_TXN_SIZE = 34;
-
-async function readWhole(path: string): Promise<Buffer> {
-  const handle = await openForDump(path);
-  try {
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
-}
 
 /** DefaultRecordBatch.decrementSequence. */
 function decrementSequence(sequence: number, decrement: number): number {
