@@ -7,6 +7,8 @@ import { Broker, type BrokerSettings, type ListenerSettings } from './broker.js'
 import { groupCoordinatorSettings } from './coordinator/group-coordinator.js';
 import { systemClock } from './log/clock.js';
 import { createLogger, type Logger } from './logger.js';
+import type { ListenerSpec } from './network/socket-server.js';
+import { checkInterBrokerSasl, listenerSasl } from './security/listener-security.js';
 import { ensureFormatted } from './storage.js';
 import { topicSettingsFor } from './topic-settings.js';
 
@@ -33,13 +35,18 @@ function listenerSettings(l: Listener): ListenerSettings {
   return { name: l.name, host: l.host, port: l.port, securityProtocol: SECURITY_PROTOCOL_IDS[l.securityProtocol] };
 }
 
+/** A served listener carries what its clients must prove (SocketServer reads `sasl`). */
+function servedListenerSettings(config: BrokerConfig, l: Listener): ListenerSettings & ListenerSpec {
+  return { ...listenerSettings(l), sasl: listenerSasl(config, l) };
+}
+
 export function brokerSettings(config: BrokerConfig, clusterId: string): BrokerSettings {
   const controllerNames = new Set(config.controllerListenerNames);
   const topics = topicSettingsFor(config);
   return {
     nodeId: config.nodeId,
     clusterId,
-    listeners: config.listeners.filter((l) => !controllerNames.has(l.name)).map(listenerSettings),
+    listeners: config.listeners.filter((l) => !controllerNames.has(l.name)).map((l) => servedListenerSettings(config, l)),
     advertisedListeners: config.advertisedListeners.map(listenerSettings),
     logDirs: [...config.logDirs],
     rack: config.brokerRack,
@@ -72,6 +79,9 @@ export interface RunningBrokerProcess {
 export async function startBrokerProcess(options: BrokerStartOptions, log: Logger = createLogger()): Promise<RunningBrokerProcess> {
   const { config, warnings } = resolveBrokerConfig(await loadBrokerProperties(options));
   for (const w of warnings) log.warn(w);
+  // Every listener, the controller's too, must be one tk can secure as configured, before anything is written.
+  for (const listener of config.listeners) listenerSasl(config, listener);
+  checkInterBrokerSasl(config);
   const { clusterId, formatted } = await ensureFormatted(config.logDirs, config.nodeId);
   for (const dir of formatted) log.info(`formatted ${dir} for cluster ${clusterId}, node ${config.nodeId}`);
   const broker = await Broker.start(brokerSettings(config, clusterId), log, systemClock);

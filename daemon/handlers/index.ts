@@ -27,6 +27,8 @@ import { offsetDelete } from './offset-delete.js';
 import { offsetFetch } from './offset-fetch.js';
 import { offsetForLeaderEpoch } from './offset-for-leader-epoch.js';
 import { produce } from './produce.js';
+import { saslAuthenticate } from './sasl-authenticate.js';
+import { saslHandshake } from './sasl-handshake.js';
 import { syncGroup } from './sync-group.js';
 import type { ApiHandler } from './types.js';
 
@@ -59,6 +61,8 @@ const handlers: ApiHandler[] = [
   offsetDelete,
   consumerGroupHeartbeat,
   consumerGroupDescribe,
+  saslHandshake,
+  saslAuthenticate,
 ];
 
 export const handlerTable: ReadonlyMap<number, ApiHandler> = new Map(handlers.map((h) => [h.apiKey, h]));

@@ -1,6 +1,7 @@
 // One client connection: size-prefixed frames in, responses out in request order.
 // A frame that cannot be parsed closes this connection only; nothing a client sends reaches
-// past it as an exception.
+// past it as an exception. On a SASL listener nothing but the SASL exchange (and ApiVersions)
+// is served until the client has authenticated.
 import type { Socket } from 'node:net';
 import { headerVersions } from '../../src/protocol/api-keys.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
@@ -12,6 +13,11 @@ import type { Broker } from '../broker.js';
 import type { ApiHandler, RequestContext } from '../handlers/types.js';
 import type { Logger } from '../logger.js';
 import { apiVersionsResponseFor } from '../handlers/api-versions.js';
+import type { ListenerSasl } from '../security/listener-security.js';
+import { SaslAuthenticationFailure, SaslServerSession } from '../security/sasl-authenticator.js';
+import type { SaslAuthenticateResponse } from '../../src/protocol/generated/clients/sasl-authenticate-response.js';
+
+const ANONYMOUS = 'User:ANONYMOUS';
 
 export interface ConnectionLimits {
   maxRequestBytes: number;
@@ -31,6 +37,9 @@ export class KafkaConnection {
   private readingPaused = false;
   private processing = false;
   private closed = false;
+  /** Set when a response must reach the client before the connection closes (a failed authentication). */
+  private closeAfterFlush: string | null = null;
+  private readonly sasl: SaslServerSession | null;
   readonly remote: string;
 
   constructor(
@@ -40,7 +49,9 @@ export class KafkaConnection {
     private readonly broker: Broker,
     private readonly limits: ConnectionLimits,
     private readonly log: Logger,
+    saslSettings: ListenerSasl | null = null,
   ) {
+    this.sasl = saslSettings === null ? null : new SaslServerSession(saslSettings);
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
     socket.setTimeout(limits.idleTimeoutMs, () => {
@@ -83,14 +94,16 @@ export class KafkaConnection {
   }
 
   private dispatchFrames(): void {
-    while (!this.closed && this.buffered >= 4 && this.pending.length < this.limits.maxInFlightRequests) {
+    while (!this.closed && this.closeAfterFlush === null && this.buffered >= 4 && this.pending.length < this.limits.maxInFlightRequests) {
       const size = this.peekSize();
       if (size < 0 || size > this.limits.maxRequestBytes) {
         this.close(`request size ${size} is outside 0..${this.limits.maxRequestBytes} (socket.request.max.bytes)`);
         return;
       }
       if (this.buffered < 4 + size) break;
-      this.dispatch(this.take(4 + size).subarray(4));
+      const frame = this.take(4 + size).subarray(4);
+      if (this.sasl?.expectsRawToken) this.authenticateRawToken(frame);
+      else this.dispatch(frame);
     }
   }
 
@@ -122,6 +135,11 @@ export class KafkaConnection {
     }
     const apiKey = frame.readInt16BE(0);
     const apiVersion = frame.readInt16BE(2);
+    const refusal = this.sasl?.refusal(apiKey) ?? null;
+    if (refusal !== null) {
+      this.close(refusal);
+      return;
+    }
     const handler = this.handlers.get(apiKey);
     if (!handler) {
       this.close(`unknown API key ${apiKey}`);
@@ -158,7 +176,12 @@ export class KafkaConnection {
       this.close(`malformed API ${apiKey} v${apiVersion} request: ${(err as Error).message}`);
       return;
     }
-    const ctx: RequestContext = { header, apiVersion, listenerName: this.listenerName, clientAddress: this.remote, broker: this.broker };
+    if (this.sasl && !this.sasl.isComplete && apiKey !== ApiKey.ApiVersions) {
+      this.authenticateStep(slot, handler, header.correlationId, apiVersion, versions.response, request);
+      return;
+    }
+    const principal = this.sasl?.principal ?? ANONYMOUS;
+    const ctx: RequestContext = { header, apiVersion, listenerName: this.listenerName, clientAddress: this.remote, principal, broker: this.broker };
     let result: ReturnType<ApiHandler['handle']>;
     try {
       result = handler.handle(ctx, request);
@@ -174,6 +197,46 @@ export class KafkaConnection {
     } else {
       this.complete(slot, handler, header.correlationId, apiVersion, versions.response, result);
     }
+  }
+
+  /** SaslHandshake or SaslAuthenticate before authentication: answered here, never by the handler table. */
+  private authenticateStep(slot: PendingResponse, handler: ApiHandler, correlationId: number, apiVersion: number, headerVersion: number, request: unknown): void {
+    const session = this.sasl!;
+    if (handler.apiKey === ApiKey.SaslHandshake) {
+      const { mechanism } = request as { mechanism: string };
+      const { response, accepted } = session.handshake(mechanism, apiVersion);
+      if (!accepted) this.closeAfterFlush = `SASL handshake refused (mechanism ${JSON.stringify(mechanism)}, error ${response.errorCode})`;
+      this.complete(slot, handler, correlationId, apiVersion, headerVersion, response);
+      return;
+    }
+    const response: SaslAuthenticateResponse = { errorCode: ErrorCode.NONE, errorMessage: null, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n };
+    try {
+      response.authBytes = session.authenticate((request as { authBytes: Buffer }).authBytes);
+      this.log.debug(`connection ${this.remote} authenticated as ${session.principal}`);
+    } catch (err) {
+      if (!(err instanceof SaslAuthenticationFailure)) throw err;
+      response.errorCode = ErrorCode.SASL_AUTHENTICATION_FAILED;
+      response.errorMessage = err.message;
+      this.closeAfterFlush = `SASL authentication failed: ${err.message}`;
+    }
+    this.complete(slot, handler, correlationId, apiVersion, headerVersion, response);
+  }
+
+  /** A token after a v0 handshake: the answer is a bare size-prefixed token; a failure just closes. */
+  private authenticateRawToken(token: Buffer): void {
+    let answer: Buffer;
+    try {
+      answer = this.sasl!.authenticate(token);
+    } catch (err) {
+      if (!(err instanceof SaslAuthenticationFailure)) throw err;
+      this.close(`SASL authentication failed: ${err.message}`);
+      return;
+    }
+    const frame = Buffer.alloc(4 + answer.length);
+    frame.writeInt32BE(answer.length, 0);
+    answer.copy(frame, 4);
+    this.pending.push({ bytes: frame });
+    this.flush();
   }
 
   /** A handler that throws has a bug: the client gets a closed connection, the log gets the stack. */
@@ -208,6 +271,12 @@ export class KafkaConnection {
       const { bytes } = this.pending.shift()!;
       if (bytes) this.socket.write(bytes);
       released = true;
+    }
+    if (this.closeAfterFlush !== null && this.pending.length === 0) {
+      this.log.info(`closing connection from ${this.remote}: ${this.closeAfterFlush}`);
+      this.closed = true;
+      this.socket.end();
+      return;
     }
     if (released && this.buffered > 0) this.processBuffered();
     else this.updateReading();

@@ -3,13 +3,20 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Broker } from '../broker.js';
 import type { ApiHandler } from '../handlers/types.js';
 import type { Logger } from '../logger.js';
+import type { ListenerSasl } from '../security/listener-security.js';
 import { KafkaConnection, type ConnectionLimits } from './connection.js';
 
 export interface ListenerSpec {
   name: string;
   host: string;
   port: number;
+  /** Kafka's SecurityProtocol id: 0 PLAINTEXT, 1 SSL, 2 SASL_PLAINTEXT, 3 SASL_SSL. */
+  securityProtocol?: number;
+  /** What a SASL_PLAINTEXT listener's clients must prove. */
+  sasl?: ListenerSasl | null;
 }
+
+const SASL_PLAINTEXT = 2;
 
 export interface BoundListener extends ListenerSpec {
   /** The port actually bound: differs from the spec when it asked for port 0. */
@@ -28,9 +35,15 @@ export class SocketServer {
   ) {}
 
   async listen(listener: ListenerSpec, broker: Broker): Promise<BoundListener> {
+    const protocol = listener.securityProtocol ?? 0;
+    const sasl = listener.sasl ?? null;
+    // Never serve a secured listener without its security.
+    if (protocol !== 0 && !(protocol === SASL_PLAINTEXT && sasl !== null)) {
+      throw new Error(`cannot serve listener ${listener.name}: security protocol ${protocol} needs settings tk does not have`);
+    }
     const server = createServer((socket) => {
       this.sockets.add(socket);
-      const connection = new KafkaConnection(socket, listener.name, this.handlers, broker, this.limits, this.log);
+      const connection = new KafkaConnection(socket, listener.name, this.handlers, broker, this.limits, this.log, sasl);
       this.connections.add(connection);
       socket.on('close', () => {
         this.sockets.delete(socket);

@@ -3,6 +3,7 @@
 // them.
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
+import { JaasConfigError, PLAIN_LOGIN_MODULE, SUPPORTED_SASL_MECHANISMS, parseJaasConfig, useSaslByDefault, type SaslCredentials, type SaslMechanism } from '../client/sasl.js';
 import { parseProperties } from '../config/properties.js';
 import { UserError } from './base-command.js';
 
@@ -36,6 +37,34 @@ export interface ClientSettings {
   bootstrap: string;
   clientId: string | undefined;
   requestTimeoutMs: number | undefined;
+  /** From security.protocol=SASL_PLAINTEXT, sasl.mechanism and sasl.jaas.config; absent for PLAINTEXT. */
+  sasl?: SaslCredentials;
+}
+
+const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
+
+/** The SASL identity of security.protocol=SASL_PLAINTEXT, read as Kafka's client reads it. */
+function saslCredentialsFrom(props: ReadonlyMap<string, string>): SaslCredentials {
+  const mechanism = (props.get('sasl.mechanism') ?? 'GSSAPI').trim();
+  if (!(SUPPORTED_SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
+    throw new UserError(`sasl.mechanism=${mechanism} is not supported: tk authenticates with ${SUPPORTED_SASL_MECHANISMS.join(', ')} only`);
+  }
+  const jaas = props.get('sasl.jaas.config');
+  if (jaas === undefined) throw new UserError(`sasl.jaas.config must be set for sasl.mechanism=${mechanism} (tk reads no JAAS file)`);
+  let entries;
+  try {
+    entries = parseJaasConfig(jaas);
+  } catch (err) {
+    if (err instanceof JaasConfigError) throw new UserError(`Invalid value for configuration sasl.jaas.config: ${err.message}`);
+    throw err;
+  }
+  if (entries.length !== 1) throw new UserError(`Invalid value for configuration sasl.jaas.config: JAAS config property contains ${entries.length} login modules, should be 1 module`);
+  const { loginModule, options } = entries[0]!;
+  if (loginModule !== PLAIN_LOGIN_MODULE) throw new UserError(`sasl.jaas.config must use ${PLAIN_LOGIN_MODULE} for sasl.mechanism=${mechanism}, not ${loginModule}`);
+  const username = options.get('username');
+  const password = options.get('password');
+  if (username === undefined || password === undefined) throw new UserError('sasl.jaas.config must give the PlainLoginModule a username and a password');
+  return { mechanism: mechanism as SaslMechanism, username, password };
 }
 
 /** The flag when given, else TK_BOOTSTRAP_SERVER when set, else localhost:9092. */
@@ -45,12 +74,20 @@ export function resolveBootstrap(flag: string | undefined, env: NodeJS.ProcessEn
   return fromEnv !== undefined && fromEnv.trim() !== '' ? fromEnv : DEFAULT_BOOTSTRAP_SERVER;
 }
 
-/** Client settings from command-config properties; throws UserError for what tk cannot honour. */
+/**
+ * Client settings from command-config properties; throws UserError for what tk cannot honour.
+ * The SASL identity also becomes this process's default for every connection it opens.
+ */
 export function clientSettingsFrom(props: ReadonlyMap<string, string>, bootstrap: string): ClientSettings {
-  const protocol = props.get('security.protocol');
-  if (protocol !== undefined && protocol.trim().toUpperCase() !== 'PLAINTEXT') {
-    throw new UserError(`security.protocol=${protocol.trim()} is not supported yet: tk connects with PLAINTEXT only`);
+  const protocol = (props.get('security.protocol') ?? 'PLAINTEXT').trim().toUpperCase();
+  if (!SECURITY_PROTOCOLS.includes(protocol)) {
+    throw new UserError(`Invalid value ${props.get('security.protocol')} for configuration security.protocol: String must be one of: ${SECURITY_PROTOCOLS.join(', ')}`);
   }
+  if (protocol === 'SSL' || protocol === 'SASL_SSL') {
+    throw new UserError(`security.protocol=${protocol} is not supported yet: tk connects with PLAINTEXT or SASL_PLAINTEXT only`);
+  }
+  const sasl = protocol === 'SASL_PLAINTEXT' ? saslCredentialsFrom(props) : null;
+  useSaslByDefault(sasl);
   let requestTimeoutMs: number | undefined;
   const timeout = props.get('request.timeout.ms');
   if (timeout !== undefined) {
@@ -60,7 +97,9 @@ export function clientSettingsFrom(props: ReadonlyMap<string, string>, bootstrap
     }
   }
   const clientId = props.get('client.id');
-  return { bootstrap, clientId: clientId === undefined || clientId === '' ? undefined : clientId, requestTimeoutMs };
+  const settings: ClientSettings = { bootstrap, clientId: clientId === undefined || clientId === '' ? undefined : clientId, requestTimeoutMs };
+  if (sasl !== null) settings.sasl = sasl;
+  return settings;
 }
 
 /** Reads a Java properties file named by a flag; a missing or unreadable file is one clear line. */

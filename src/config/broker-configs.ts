@@ -5,8 +5,8 @@
 // applied. tk runs in KRaft mode only, so process.roles is required (as in Kafka 4.0).
 //
 // Keys Kafka knows but tk does not define are reported as warnings, never errors, so a stock
-// Kafka server.properties starts a tk broker. Security settings (ssl.*, sasl.*,
-// listener.name.*) are not defined here yet.
+// Kafka server.properties starts a tk broker. Of the security settings only SASL's are defined;
+// their per-listener forms (listener.name.<listener>.…) are read by daemon/security/.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isIPv4, isIPv6 } from 'node:net';
@@ -77,6 +77,8 @@ const K: AnyConfigKey[] = [
   { name: 'controller.listener.names', type: 'string', default: null, importance: 'high', dynamic: 'read-only', description: 'Listener names the controllers are reached on; the first is used to connect to them.' },
   { name: 'inter.broker.listener.name', type: 'string', default: null, importance: 'medium', dynamic: 'read-only', description: 'Listener brokers use to talk to each other (replication).' },
   { name: 'security.inter.broker.protocol', type: 'string', default: 'PLAINTEXT', validator: oneOf(...SECURITY_PROTOCOLS), importance: 'medium', dynamic: 'read-only', description: 'Older way to pick the inter-broker listener, by protocol; set this or inter.broker.listener.name, not both.' },
+  { name: 'sasl.enabled.mechanisms', type: 'list', default: ['GSSAPI'], importance: 'medium', dynamic: 'read-only', description: 'SASL mechanisms SASL listeners accept; listener.name.<listener>.sasl.enabled.mechanisms overrides it for one listener. tk serves PLAIN.' },
+  { name: 'sasl.mechanism.inter.broker.protocol', type: 'string', default: 'GSSAPI', importance: 'medium', dynamic: 'read-only', description: 'SASL mechanism brokers use to talk to each other over a SASL inter-broker listener.' },
 
   // KRaft quorum
   { name: 'controller.quorum.voters', type: 'list', default: [], importance: 'high', dynamic: 'read-only', description: 'The static controller quorum as id@host:port entries.' },
@@ -531,13 +533,18 @@ function interBrokerListener(p: ParsedConfig, map: ReadonlyMap<string, SecurityP
   return [normalised, protocol];
 }
 
+/** listener.name.<listener>.sasl.enabled.mechanisms and listener.name.<listener>.<mechanism>.sasl.jaas.config. */
+export function isListenerSaslKey(name: string): boolean {
+  return /^listener\.name\.[^.]+\.(sasl\.enabled\.mechanisms|[^.]+\.sasl\.jaas\.config)$/.test(name);
+}
+
 /**
  * Parses and checks a broker's properties. Unknown keys become warnings; a bad value or a
  * combination Kafka would refuse at start-up throws ConfigError naming the key.
  */
 export function resolveBrokerConfig(props: ReadonlyMap<string, string>): ResolvedBrokerConfig {
   const p = BROKER_CONFIG_DEF.parse(props);
-  const warnings: string[] = p.unknown.map((name) => `unknown configuration '${name}' ignored`);
+  const warnings: string[] = p.unknown.filter((name) => !isListenerSaslKey(name)).map((name) => `unknown configuration '${name}' ignored`);
   for (const [name, reason] of IGNORED_BROKER_CONFIGS) {
     if (p.isSet(name)) warnings.push(`configuration '${name}' accepted but ignored: ${reason}`);
   }

@@ -26,6 +26,8 @@ export interface StartBrokerOptions {
   overrides?: Record<string, string>;
   /** A log dir to use instead of a fresh temp dir; the caller owns it and removes it. */
   logDir?: string;
+  /** More listener names (e.g. SASL_PLAINTEXT), each bound on a port of its own after PLAINTEXT; see `listenerPorts`. */
+  extraListeners?: string[];
 }
 
 export interface RunningBroker {
@@ -34,6 +36,8 @@ export interface RunningBroker {
   readonly host: string;
   readonly port: number;
   readonly controllerPort: number;
+  /** The port of each of StartBrokerOptions.extraListeners, by name. */
+  readonly listenerPorts: Readonly<Record<string, number>>;
   readonly logDir: string;
   readonly pid: number;
   /** Everything the process has written to stderr (its log) so far. */
@@ -125,13 +129,14 @@ interface Placement {
   controllerPort: number;
   logDir: string;
   overrides: Record<string, string>;
+  listenerPorts: Record<string, number>;
 }
 
 function brokerArgs(p: Placement): string[] {
   const settings: Record<string, string> = {
     'node.id': '1',
     'process.roles': 'broker,controller',
-    listeners: `PLAINTEXT://${HOST}:${p.port},CONTROLLER://${HOST}:${p.controllerPort}`,
+    listeners: [`PLAINTEXT://${HOST}:${p.port}`, `CONTROLLER://${HOST}:${p.controllerPort}`, ...Object.entries(p.listenerPorts).map(([name, port]) => `${name}://${HOST}:${port}`)].join(','),
     'controller.listener.names': 'CONTROLLER',
     'controller.quorum.voters': `1@${HOST}:${p.controllerPort}`,
     'log.dirs': p.logDir,
@@ -190,6 +195,7 @@ async function launch(p: Placement): Promise<RunningBroker> {
     host: HOST,
     port: p.port,
     controllerPort: p.controllerPort,
+    listenerPorts: p.listenerPorts,
     logDir: p.logDir,
     pid: child.pid!,
     stderr: () => err,
@@ -231,8 +237,14 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Run
     const port = await freePort();
     let controllerPort = await freePort();
     while (controllerPort === port) controllerPort = await freePort();
+    const listenerPorts: Record<string, number> = {};
+    for (const name of options.extraListeners ?? []) {
+      let extra = await freePort();
+      while ([port, controllerPort, ...Object.values(listenerPorts)].includes(extra)) extra = await freePort();
+      listenerPorts[name] = extra;
+    }
     try {
-      return await launch({ port, controllerPort, logDir, overrides });
+      return await launch({ port, controllerPort, logDir, overrides, listenerPorts });
     } catch (e) {
       if (attempt >= 2 || !/EADDRINUSE/.test((e as Error).message)) throw e;
     }
