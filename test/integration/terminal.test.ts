@@ -45,14 +45,16 @@ interface Screen {
 }
 
 /**
- * Runs a shell line in a fresh 160x50 terminal with colour settings of its own (the test runner's
- * are dropped). The line's exit status is printed as `[exit N]` so a test can wait for the end.
+ * Runs a shell line in a fresh 160x50 terminal with an environment of its own, as a person's
+ * shell has it: only PATH, HOME and TERM from here, so the runner's CI or colour variables (a CI
+ * variable makes chalk drop colour) do not leak in. The line's exit status is printed as
+ * `[exit N]` so a test can wait for the end.
  */
 async function terminal(shellLine: string, env: Record<string, string> = {}): Promise<Screen> {
   const socket = join(socketDir, `session-${sockets.length}`);
   sockets.push(socket);
-  const assignments = Object.entries({ TERM: 'xterm-256color', ...env }).map(([k, v]) => `${k}=${v}`);
-  const line = `env -u NO_COLOR -u FORCE_COLOR ${assignments.join(' ')} sh -c '${shellLine}'; echo "[exit $?]"; sleep 120`;
+  const assignments = Object.entries({ PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', TERM: 'xterm-256color', ...env }).map(([k, v]) => `${k}='${v}'`);
+  const line = `env -i ${assignments.join(' ')} sh -c '${shellLine}'; echo "[exit $?]"; sleep 120`;
   await tmux(socket, 'new-session', '-d', '-x', '160', '-y', '50', '-c', REPO, line);
   const screen: Screen = {
     text: ({ escapes = false } = {}) => tmux(socket, 'capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', '0'),
