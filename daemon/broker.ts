@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { statfs } from 'node:fs/promises';
 import type { CreatableTopicConfig } from '../src/protocol/generated/clients/create-topics-request.js';
 import type { CreatableTopicConfigs } from '../src/protocol/generated/clients/create-topics-response.js';
+import type { TopicConfigEntry } from '../src/config/topic-configs.js';
 import { MetadataLog } from './controller/metadata-log.js';
-import { EMPTY_IMAGE, topicConfigs, type MetadataImage } from './controller/metadata-image.js';
+import { ConfigResourceType, EMPTY_IMAGE, resourceConfigs, topicConfigs, type MetadataImage } from './controller/metadata-image.js';
 import { CONSUMER_OFFSETS_TOPIC } from './controller/topic-names.js';
 import { QuorumController } from './controller/quorum-controller.js';
 import { GroupCoordinator, type GroupCoordinatorSettings } from './coordinator/group-coordinator.js';
@@ -26,6 +27,12 @@ export interface ListenerSettings {
   port: number;
   /** Kafka's SecurityProtocol id: 0 PLAINTEXT, 1 SSL, 2 SASL_PLAINTEXT, 3 SASL_SSL. */
   securityProtocol: number;
+}
+
+/** Dynamic broker configs from the metadata log: this broker's own, and the cluster-wide defaults. */
+export interface DynamicBrokerConfigs {
+  perBroker: ReadonlyMap<string, string>;
+  clusterDefault: ReadonlyMap<string, string>;
 }
 
 export interface TopicSettings {
@@ -54,11 +61,17 @@ export interface BrokerSettings {
   /** How often the log manager cleans, flushes and checkpoints. */
   logManager: LogManagerOptions;
   /** Effective settings of a topic given its dynamic overrides; throws on an invalid override. */
-  topicSettings(overrides: ReadonlyMap<string, string>): TopicSettings;
-  /** The error for one topic config in a create or alter request, or null when it is valid. */
+  topicSettings(overrides: ReadonlyMap<string, string>, dynamic?: DynamicBrokerConfigs): TopicSettings;
+  /** The error for one topic config in a create request, or null when it is valid. */
   validateTopicConfig(name: string, value: string | null): string | null;
-  /** The effective configs of a new topic, for CreateTopics v5+ responses. */
-  describeTopicConfigs(overrides: ReadonlyMap<string, string>): CreatableTopicConfigs[];
+  /** The first error in a topic's whole set of overrides (an alter request), or null. */
+  validateTopicConfigs(configs: ReadonlyMap<string, string>, dynamic: DynamicBrokerConfigs): string | null;
+  /** The effective configs of a topic with these overrides (CreateTopics v5+, DescribeConfigs). */
+  describeTopicConfigs(overrides: ReadonlyMap<string, string>, dynamic?: DynamicBrokerConfigs): CreatableTopicConfigs[];
+  /** Each topic config's value, source and synonyms (DescribeConfigs); throws on an invalid override. */
+  topicConfigEntries(overrides: ReadonlyMap<string, string>, dynamic: DynamicBrokerConfigs): TopicConfigEntry[];
+  /** The broker's own properties (server.properties and --override). */
+  staticBrokerConfigs: ReadonlyMap<string, string>;
   groupCoordinator: GroupCoordinatorSettings;
 }
 
@@ -158,13 +171,22 @@ export class Broker {
 
   /** Settings of a topic: the broker's defaults under the topic's dynamic overrides. */
   topicConfig(topic: string): TopicSettings {
-    return this.config.topicSettings(topicConfigs(this.image, topic));
+    return this.config.topicSettings(topicConfigs(this.image, topic), this.dynamicBrokerConfigs());
+  }
+
+  /** The dynamic broker configs in the current image; the same maps until they change. */
+  dynamicBrokerConfigs(): DynamicBrokerConfigs {
+    const image = this.image;
+    return {
+      perBroker: resourceConfigs(image, ConfigResourceType.Broker, String(this.config.nodeId)),
+      clusterDefault: resourceConfigs(image, ConfigResourceType.Broker, ''),
+    };
   }
 
   describeTopicConfigsForCreate(topic: string, requested: readonly CreatableTopicConfig[]): CreatableTopicConfigs[] {
     const overrides = new Map<string, string>();
     for (const c of requested) if (c.value !== null) overrides.set(c.name, c.value);
-    return this.config.describeTopicConfigs(overrides.size > 0 ? overrides : topicConfigs(this.image, topic));
+    return this.config.describeTopicConfigs(overrides.size > 0 ? overrides : topicConfigs(this.image, topic), this.dynamicBrokerConfigs());
   }
 
   async diskSpace(dir: string): Promise<{ totalBytes: bigint; usableBytes: bigint }> {

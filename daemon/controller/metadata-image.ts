@@ -94,9 +94,14 @@ export function configKey(resourceType: number, resourceName: string): string {
 
 const NO_CONFIGS: ReadonlyMap<string, string> = new Map();
 
-/** A topic's dynamic configs; the same map object until they change, so callers may cache by it. */
+/** A resource's dynamic configs; the same map object until they change, so callers may cache by it. */
+export function resourceConfigs(image: MetadataImage, resourceType: number, resourceName: string): ReadonlyMap<string, string> {
+  return image.configs.get(configKey(resourceType, resourceName)) ?? NO_CONFIGS;
+}
+
+/** A topic's dynamic configs. */
 export function topicConfigs(image: MetadataImage, topic: string): ReadonlyMap<string, string> {
-  return image.configs.get(configKey(ConfigResourceType.Topic, topic)) ?? NO_CONFIGS;
+  return resourceConfigs(image, ConfigResourceType.Topic, topic);
 }
 
 /** Applies records to an image, returning a new image; the old one is left untouched. */

@@ -48,6 +48,20 @@ export interface TopicToCreate {
 }
 
 const METADATA_TOPIC_ID = 'AAAAAAAAAAAAAAAAAAAAAQ';
+/** Why a config alteration was refused, as AlterConfigs responses carry it. */
+export interface ConfigAlterationError {
+  errorCode: number;
+  errorMessage: string;
+}
+
+/** A change to the dynamic configs of one resource, worked out against the image it applies to. */
+export interface ConfigAlteration {
+  resourceType: number;
+  resourceName: string;
+  /** The new value of each config that changes (null deletes it), or why the change is refused. */
+  plan(image: MetadataImage): ReadonlyMap<string, string | null> | ConfigAlterationError;
+}
+
 export const PRODUCER_ID_BLOCK_SIZE = 1000n;
 /** metadata.version 3.9-IV0: what Kafka 3.9 clients expect a KRaft cluster to report. */
 export const METADATA_VERSION_LEVEL = 21;
@@ -293,6 +307,26 @@ export class QuorumController {
         return result;
       });
       return { records, response: results };
+    });
+  }
+
+  /**
+   * AlterConfigs and IncrementalAlterConfigs: each accepted alteration becomes one ConfigRecord
+   * per changed config. Each resource succeeds or fails on its own; null means it succeeded.
+   */
+  alterConfigs(alterations: readonly ConfigAlteration[], validateOnly: boolean): Promise<(ConfigAlterationError | null)[]> {
+    return this.run((image) => {
+      const records: MetadataRecord[] = [];
+      const response = alterations.map((alteration) => {
+        const planned = alteration.plan(image);
+        if (!(planned instanceof Map)) return planned as ConfigAlterationError;
+        if (validateOnly) return null;
+        for (const [name, value] of planned) {
+          records.push({ type: 'Config', version: 0, record: { resourceType: alteration.resourceType, resourceName: alteration.resourceName, name, value } });
+        }
+        return null;
+      });
+      return { records, response };
     });
   }
 

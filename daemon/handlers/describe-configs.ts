@@ -1,11 +1,10 @@
 // DescribeConfigs v0-4 for TOPIC and BROKER resources (KIP-133; synonyms and sources KIP-226,
 // config types and documentation KIP-569). Topic values are the topic's dynamic overrides over
-// the broker's settings. Documentation is always null. BROKER resources list the broker config
-// definitions at their defaults, except the settings this broker exposes; broker synonyms are
-// not resolved. Not done: BROKER_LOGGER, CLIENT_METRICS and GROUP resources (INVALID_REQUEST).
+// the broker's dynamic and static settings, with the chain of synonyms. Documentation is always
+// null. BROKER resources: see describeBroker. Not done: BROKER_LOGGER, CLIENT_METRICS and GROUP resources (INVALID_REQUEST).
 import { BROKER_CONFIG_DEF } from '../../src/config/broker-configs.js';
 import { formatValue, isSensitive, type AnyConfigKey, type ConfigType } from '../../src/config/config-def.js';
-import { brokerSynonymsOf, CONFIG_SOURCE_ID, TOPIC_CONFIG_DEF } from '../../src/config/topic-configs.js';
+import { CONFIG_SOURCE_ID } from '../../src/config/topic-configs.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
 import { DescribeConfigsRequest, type DescribeConfigsResource } from '../../src/protocol/generated/clients/describe-configs-request.js';
@@ -32,7 +31,7 @@ const CONFIG_TYPE_ID: Readonly<Record<ConfigType, number>> = {
   password: 9,
 };
 
-const { DYNAMIC_TOPIC_CONFIG, STATIC_BROKER_CONFIG, DEFAULT_CONFIG } = CONFIG_SOURCE_ID;
+const { DYNAMIC_BROKER_CONFIG, DYNAMIC_DEFAULT_BROKER_CONFIG, STATIC_BROKER_CONFIG, DEFAULT_CONFIG } = CONFIG_SOURCE_ID;
 
 interface Options {
   includeSynonyms: boolean;
@@ -62,45 +61,22 @@ function entry(
   };
 }
 
-/**
- * A topic config's synonyms, highest precedence first: the topic's override, the broker level
- * when the broker sets it (named by the topic config's primary broker synonym, as BrokerSettings
- * does not say which synonym was written), then the defaults of the broker synonyms.
- */
-function topicSynonyms(name: string, override: string | undefined, brokerLevel: { value: string | null; source: number } | undefined): DescribeConfigsSynonym[] {
-  const synonyms: DescribeConfigsSynonym[] = [];
-  if (override !== undefined) synonyms.push({ name, value: override, source: DYNAMIC_TOPIC_CONFIG });
-  const brokerNames = brokerSynonymsOf(name);
-  if (brokerLevel && brokerLevel.source !== DEFAULT_CONFIG && brokerNames.length > 0) {
-    synonyms.push({ name: brokerNames[0].name, value: brokerLevel.value, source: brokerLevel.source });
-  }
-  for (const synonym of brokerNames) {
-    const key = BROKER_CONFIG_DEF.key(synonym.name);
-    if (key && key.default !== null) synonyms.push({ name: synonym.name, value: formatValue(key.type, key.default), source: DEFAULT_CONFIG });
-  }
-  return synonyms;
-}
-
 function describeTopic(ctx: RequestContext, resource: DescribeConfigsResource, options: Options): DescribeConfigsResult {
   const result: DescribeConfigsResult = { errorCode: ErrorCode.NONE, errorMessage: null, resourceType: resource.resourceType, resourceName: resource.resourceName, configs: [] };
   if (!ctx.broker.image.topicsByName.has(resource.resourceName)) {
     return { ...result, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${resource.resourceName} does not exist.` };
   }
-  const overrides = topicConfigs(ctx.broker.image, resource.resourceName);
-  let effective;
-  let brokerLevel;
+  let entries;
   try {
-    effective = ctx.broker.config.describeTopicConfigs(overrides);
-    brokerLevel = new Map(ctx.broker.config.describeTopicConfigs(new Map()).map((c) => [c.name, { value: c.value, source: c.configSource }]));
+    entries = ctx.broker.config.topicConfigEntries(topicConfigs(ctx.broker.image, resource.resourceName), ctx.broker.dynamicBrokerConfigs());
   } catch (err) {
     return { ...result, errorCode: ErrorCode.INVALID_CONFIG, errorMessage: err instanceof Error ? err.message : String(err) };
   }
   const wanted = resource.configurationKeys === null ? null : new Set(resource.configurationKeys);
-  for (const c of effective) {
-    if (wanted !== null && !wanted.has(c.name)) continue;
-    const key = TOPIC_CONFIG_DEF.key(c.name);
-    if (!key) continue;
-    result.configs.push(entry(key, c.value, c.configSource, false, topicSynonyms(c.name, overrides.get(c.name), brokerLevel.get(c.name)), options));
+  for (const e of entries) {
+    if (wanted !== null && !wanted.has(e.name)) continue;
+    const synonyms = e.synonyms.map((s) => ({ name: s.name, value: s.value, source: CONFIG_SOURCE_ID[s.source] }));
+    result.configs.push(entry(e.key, e.value, CONFIG_SOURCE_ID[e.source], false, synonyms, options));
   }
   return result;
 }
@@ -123,27 +99,44 @@ function knownBrokerValues(config: BrokerSettings): Map<string, string> {
   return values;
 }
 
+/** A dynamic config Kafka does not define (a plugin's), described as a string. */
+function undefinedKey(name: string): AnyConfigKey {
+  return { name, type: 'string', default: null, importance: 'low', dynamic: 'cluster-wide', description: '' } as AnyConfigKey;
+}
+
+/**
+ * A broker resource as Kafka describes it: for this broker, every config with its value from
+ * the highest level that sets it (dynamic for this broker, dynamic cluster default, static,
+ * default), those levels as synonyms; for the cluster default resource (empty name), only the
+ * dynamic defaults. Synonym names of broker configs (log.retention.hours …) are not resolved.
+ */
 function describeBroker(ctx: RequestContext, resource: DescribeConfigsResource, options: Options): DescribeConfigsResult {
   const result: DescribeConfigsResult = { errorCode: ErrorCode.NONE, errorMessage: null, resourceType: resource.resourceType, resourceName: resource.resourceName, configs: [] };
-  // An empty name is the cluster-wide default resource: no per-broker values there.
   const isDefaultResource = resource.resourceName === '';
   if (!isDefaultResource && resource.resourceName !== String(ctx.broker.nodeId)) {
     return { ...result, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${ctx.broker.nodeId}, but received ${resource.resourceName}` };
   }
-  const known = isDefaultResource ? new Map<string, string>() : knownBrokerValues(ctx.broker.config);
+  const dynamic = ctx.broker.dynamicBrokerConfigs();
+  const staticValues = new Map([...knownBrokerValues(ctx.broker.config), ...ctx.broker.config.staticBrokerConfigs]);
+  const layers: [number, ReadonlyMap<string, string>][] = [
+    ...(isDefaultResource ? [] : [[DYNAMIC_BROKER_CONFIG, dynamic.perBroker] as [number, ReadonlyMap<string, string>]]),
+    [DYNAMIC_DEFAULT_BROKER_CONFIG, dynamic.clusterDefault],
+    [STATIC_BROKER_CONFIG, staticValues],
+  ];
+  const names = new Set(isDefaultResource ? dynamic.clusterDefault.keys() : [...BROKER_CONFIG_DEF.keys().map((k) => k.name), ...dynamic.perBroker.keys(), ...dynamic.clusterDefault.keys()]);
   const wanted = resource.configurationKeys === null ? null : new Set(resource.configurationKeys);
-  const keys = BROKER_CONFIG_DEF.keys().sort((a, b) => (a.name < b.name ? -1 : 1));
-  for (const key of keys) {
-    if (wanted !== null && !wanted.has(key.name)) continue;
-    const defaultValue = formatValue(key.type, key.default);
-    const value = known.get(key.name);
-    const isStatic = value !== undefined && value !== defaultValue;
-    if (isDefaultResource && key.default === null) continue;
-    const source = isStatic ? STATIC_BROKER_CONFIG : DEFAULT_CONFIG;
+  for (const name of [...names].sort()) {
+    if (wanted !== null && !wanted.has(name)) continue;
+    const key = BROKER_CONFIG_DEF.key(name) ?? undefinedKey(name);
     const synonyms: DescribeConfigsSynonym[] = [];
-    if (isStatic) synonyms.push({ name: key.name, value, source: STATIC_BROKER_CONFIG });
-    if (key.default !== null) synonyms.push({ name: key.name, value: defaultValue, source: DEFAULT_CONFIG });
-    result.configs.push(entry(key, isStatic ? value : defaultValue, source, key.dynamic === 'read-only', synonyms, options));
+    for (const [source, values] of layers) {
+      const value = values.get(name);
+      // A static value equal to the default reads as the default, as before dynamic configs.
+      if (value !== undefined && !(source === STATIC_BROKER_CONFIG && value === formatValue(key.type, key.default))) synonyms.push({ name, value, source });
+    }
+    if (key.default !== null) synonyms.push({ name, value: formatValue(key.type, key.default), source: DEFAULT_CONFIG });
+    const top = synonyms[0] ?? { value: null, source: DEFAULT_CONFIG };
+    result.configs.push(entry(key, top.value, top.source, key.dynamic === 'read-only', synonyms, options));
   }
   return result;
 }

@@ -1,5 +1,6 @@
 // The one table of APIs this broker serves. ApiVersions answers from it, so what is advertised
 // is exactly what is dispatched.
+import { alterConfigs } from './alter-configs.js';
 import { apiVersions } from './api-versions.js';
 import { consumerGroupDescribe } from './consumer-group-describe.js';
 import { consumerGroupHeartbeat } from './consumer-group-heartbeat.js';
@@ -16,6 +17,7 @@ import { describeTopicPartitions } from './describe-topic-partitions.js';
 import { fetch } from './fetch.js';
 import { findCoordinator } from './find-coordinator.js';
 import { heartbeat } from './heartbeat.js';
+import { incrementalAlterConfigs } from './incremental-alter-configs.js';
 import { initProducerId } from './init-producer-id.js';
 import { joinGroup } from './join-group.js';
 import { leaveGroup } from './leave-group.js';
@@ -44,6 +46,8 @@ const handlers: ApiHandler[] = [
   initProducerId,
   createPartitions,
   describeConfigs,
+  alterConfigs,
+  incrementalAlterConfigs,
   offsetForLeaderEpoch,
   describeLogDirs,
   describeCluster,

@@ -14,7 +14,11 @@ import { DeleteTopicsRequest } from '../protocol/generated/clients/delete-topics
 import { DeleteTopicsResponse } from '../protocol/generated/clients/delete-topics-response.js';
 import { DescribeClusterRequest } from '../protocol/generated/clients/describe-cluster-request.js';
 import { DescribeClusterResponse } from '../protocol/generated/clients/describe-cluster-response.js';
+import { AlterConfigsRequest } from '../protocol/generated/clients/alter-configs-request.js';
+import { AlterConfigsResponse } from '../protocol/generated/clients/alter-configs-response.js';
 import { DescribeConfigsRequest } from '../protocol/generated/clients/describe-configs-request.js';
+import { IncrementalAlterConfigsRequest } from '../protocol/generated/clients/incremental-alter-configs-request.js';
+import { IncrementalAlterConfigsResponse } from '../protocol/generated/clients/incremental-alter-configs-response.js';
 import { DescribeConfigsResponse, type DescribeConfigsResult } from '../protocol/generated/clients/describe-configs-response.js';
 import { DescribeLogDirsRequest } from '../protocol/generated/clients/describe-log-dirs-request.js';
 import { DescribeLogDirsResponse, type DescribeLogDirsResult } from '../protocol/generated/clients/describe-log-dirs-response.js';
@@ -32,6 +36,25 @@ const DESCRIBE_LOG_DIRS = api(DescribeLogDirsRequest, DescribeLogDirsResponse);
 const DESCRIBE_CLUSTER = api(DescribeClusterRequest, DescribeClusterResponse);
 const LIST_OFFSETS = api(ListOffsetsRequest, ListOffsetsResponse);
 const DESCRIBE_CONFIGS = api(DescribeConfigsRequest, DescribeConfigsResponse);
+const ALTER_CONFIGS = api(AlterConfigsRequest, AlterConfigsResponse);
+const INCREMENTAL_ALTER_CONFIGS = api(IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse);
+
+/** IncrementalAlterConfigs operations (Kafka's AlterConfigOp.OpType). */
+export const AlterConfigOpType = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
+
+export interface AlterConfigOp {
+  name: string;
+  op: (typeof AlterConfigOpType)[keyof typeof AlterConfigOpType];
+  /** Ignored by DELETE. */
+  value: string | null;
+}
+
+/** The outcome for one resource of an alter call: error null when it was altered. */
+export interface ConfigResourceOutcome {
+  type: number;
+  name: string;
+  error: KafkaProtocolError | null;
+}
 
 /** DescribeConfigs resource types (Kafka's ConfigResource.Type). */
 export const ConfigResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const;
@@ -489,6 +512,62 @@ export class Admin {
           synonyms: c.synonyms.map((s) => ({ name: s.name, value: s.value, source: sourceName(s.source) })),
         })),
       };
+    });
+  }
+
+  /**
+   * Changes single configs of each resource (IncrementalAlterConfigs). A broker's own configs go
+   * to that broker, the rest to any broker, as Kafka's Admin routes them.
+   */
+  async incrementalAlterConfigs(changes: readonly { resource: ConfigResource; ops: readonly AlterConfigOp[] }[], options: { validateOnly?: boolean } = {}): Promise<ConfigResourceOutcome[]> {
+    return this.alterPerTarget(changes.map((c) => c.resource), async (connection, picked) => {
+      const version = requireVersion(connection, IncrementalAlterConfigsRequest);
+      const byKey = new Map(changes.map((c) => [`${c.resource.type}\0${c.resource.name}`, c.ops]));
+      const response = await connection.send(INCREMENTAL_ALTER_CONFIGS, version, {
+        resources: picked.map((r) => ({
+          resourceType: r.type,
+          resourceName: r.name,
+          configs: byKey.get(`${r.type}\0${r.name}`)!.map((o) => ({ name: o.name, configOperation: o.op, value: o.op === AlterConfigOpType.DELETE ? null : o.value })),
+        })),
+        validateOnly: options.validateOnly ?? false,
+      });
+      return response.responses;
+    });
+  }
+
+  /** Replaces each resource's whole set of dynamic configs (the legacy AlterConfigs). */
+  async alterConfigs(changes: readonly { resource: ConfigResource; configs: ReadonlyMap<string, string> }[], options: { validateOnly?: boolean } = {}): Promise<ConfigResourceOutcome[]> {
+    return this.alterPerTarget(changes.map((c) => c.resource), async (connection, picked) => {
+      const version = requireVersion(connection, AlterConfigsRequest);
+      const byKey = new Map(changes.map((c) => [`${c.resource.type}\0${c.resource.name}`, c.configs]));
+      const response = await connection.send(ALTER_CONFIGS, version, {
+        resources: picked.map((r) => ({ resourceType: r.type, resourceName: r.name, configs: [...byKey.get(`${r.type}\0${r.name}`)!].map(([name, value]) => ({ name, value })) })),
+        validateOnly: options.validateOnly ?? false,
+      });
+      return response.responses;
+    });
+  }
+
+  private async alterPerTarget(
+    resources: readonly ConfigResource[],
+    send: (connection: BrokerConnection, group: ConfigResource[]) => Promise<{ errorCode: number; errorMessage: string | null; resourceType: number; resourceName: string }[]>,
+  ): Promise<ConfigResourceOutcome[]> {
+    const byTarget = new Map<number | 'any', ConfigResource[]>();
+    for (const r of resources) {
+      const target = r.type === ConfigResourceType.BROKER && /^\d+$/.test(r.name) ? Number(r.name) : 'any';
+      byTarget.set(target, [...(byTarget.get(target) ?? []), r]);
+    }
+    const answers = new Map<string, { errorCode: number; errorMessage: string | null }>();
+    await Promise.all(
+      [...byTarget].map(async ([target, group]) => {
+        const connection = target === 'any' ? await this.cluster.anyConnection() : await this.cluster.connectionTo(target);
+        for (const result of await send(connection, group)) answers.set(`${result.resourceType}\0${result.resourceName}`, result);
+      }),
+    );
+    return resources.map((r) => {
+      const raw = answers.get(`${r.type}\0${r.name}`);
+      if (!raw) throw new KafkaProtocolError(ErrorCode.UNKNOWN_SERVER_ERROR, `no alter result for resource ${r.name}`);
+      return { type: r.type, name: r.name, error: raw.errorCode === ErrorCode.NONE ? null : new KafkaProtocolError(raw.errorCode, raw.errorMessage) };
     });
   }
 

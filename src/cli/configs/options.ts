@@ -1,0 +1,123 @@
+// `tk configs` options checked as kafka-configs.sh (3.9 ConfigCommand) checks them, with its
+// messages; and --add-config parsed as it parses it ('k1=v1,k2=[a,b]': brackets group a list).
+// Only topics and brokers are served: the other entity types come with quotas and SCRAM.
+
+/** A usage problem: Kafka prints the message alone on stderr and exits 1. */
+export class ConfigsUsageError extends Error {
+  override name = 'ConfigsUsageError';
+}
+
+export interface ConfigsFlags {
+  describe: boolean;
+  alter: boolean;
+  all: boolean;
+  entityType: readonly string[];
+  entityName: readonly string[];
+  entityDefault: boolean;
+  topic?: string;
+  broker?: string;
+  brokerDefaults: boolean;
+  addConfig?: string;
+  addConfigFile?: string;
+  deleteConfig: readonly string[];
+}
+
+export type ServedEntityType = 'topics' | 'brokers';
+
+export interface ConfigsPlan {
+  action: 'describe' | 'alter';
+  entityType: ServedEntityType;
+  /** undefined: every entity (describe only); '': the cluster-wide default. */
+  entityName: string | undefined;
+  all: boolean;
+  deleteConfigs: string[];
+}
+
+/** Kafka's BrokerSupportedConfigTypes, in the order its message lists them. */
+const KAFKA_ENTITY_TYPES = ['topics', 'clients', 'users', 'brokers', 'ips', 'broker-loggers', 'client-metrics', 'groups'];
+const SERVED: readonly string[] = ['topics', 'brokers'];
+
+/** ConfigCommandOptions.checkArgs and processCommand's checks, in their order. */
+export function checkConfigsOptions(f: ConfigsFlags): ConfigsPlan {
+  if ([f.describe, f.alter].filter(Boolean).length !== 1) throw new ConfigsUsageError('Command must include exactly one action: --describe, --alter');
+  if (f.describe && f.addConfig !== undefined) throw new ConfigsUsageError('Option "[describe]" can\'t be used with option "[add-config]"');
+  if (f.describe && f.deleteConfig.length > 0) throw new ConfigsUsageError('Option "[describe]" can\'t be used with option "[delete-config]"');
+
+  const types = [...f.entityType, ...(f.topic !== undefined ? ['topics'] : []), ...(f.broker !== undefined || f.brokerDefaults ? ['brokers'] : [])];
+  // Entity names in Kafka's order: --entity-name / --entity-default, then the shorthands.
+  const names = [...f.entityName, ...(f.entityDefault ? [''] : []), ...(f.topic !== undefined ? [f.topic] : []), ...(f.broker !== undefined ? [f.broker] : []), ...(f.brokerDefaults ? [''] : [])];
+  const duplicates = types.filter((t, i) => types.indexOf(t) !== i);
+  if (duplicates.length > 0) throw new ConfigsUsageError(`Duplicate entity type(s) specified: ${duplicates.join(',')}`);
+  for (const t of types) {
+    if (!KAFKA_ENTITY_TYPES.includes(t)) {
+      throw new ConfigsUsageError(`Invalid entity type ${t}, the entity type must be one of ${KAFKA_ENTITY_TYPES.join(', ')} with a --bootstrap-server or --bootstrap-controller argument`);
+    }
+    if (!SERVED.includes(t)) throw new ConfigsUsageError(`Entity type ${t} is not supported yet: tk configs handles topics and brokers`);
+  }
+  if (types.length === 0) throw new ConfigsUsageError('At least one entity type must be specified');
+  if (types.length > 1) throw new ConfigsUsageError("Only 'users' and 'clients' entity types may be specified together");
+  const entityFlags = f.entityName.length > 0 || f.entityType.length > 0 || f.entityDefault;
+  if (entityFlags && (f.topic !== undefined || f.broker !== undefined || f.brokerDefaults)) {
+    throw new ConfigsUsageError('--entity-{type,name,default} should not be used in conjunction with specific entity flags');
+  }
+  const entityType = types[0] as ServedEntityType;
+  const hasName = names.some((n) => n !== '');
+  const hasDefault = names.some((n) => n === '');
+  if (hasName && entityType === 'brokers') {
+    for (const id of [...f.entityName, ...(f.broker !== undefined ? [f.broker] : [])]) {
+      if (!/^[+-]?\d+$/.test(id) || Math.abs(Number(id)) > 2 ** 31 - 1) throw new ConfigsUsageError(`The entity name for brokers must be a valid integer broker id, but it is: ${id}`);
+    }
+  }
+  if (f.describe && entityType === 'topics' && f.entityDefault) throw new ConfigsUsageError('--entity-default must not be specified with --describe of topics');
+  if (f.alter) {
+    if (entityType === 'brokers') {
+      if (!hasName && !hasDefault) throw new ConfigsUsageError('An entity-name or default entity must be specified with --alter of users, clients, brokers or ips');
+    } else if (!hasName) throw new ConfigsUsageError(`An entity name must be specified with --alter of ${entityType}`);
+    if (f.addConfig !== undefined && f.addConfigFile !== undefined) throw new ConfigsUsageError('Only one of --add-config or --add-config-file must be specified');
+    if (f.addConfig === undefined && f.addConfigFile === undefined && f.deleteConfig.length === 0) {
+      throw new ConfigsUsageError('At least one of --add-config, --add-config-file, or --delete-config must be specified with --alter');
+    }
+    if (types.length !== names.length) throw new ConfigsUsageError('An entity name must be specified for every entity type');
+  }
+  return {
+    action: f.describe ? 'describe' : 'alter',
+    entityType,
+    entityName: names[0],
+    all: f.all,
+    deleteConfigs: f.deleteConfig.flatMap((d) => d.split(',')).map((d) => d.trim()),
+  };
+}
+
+// A comma or '=' that is not inside brackets: what follows reaches a '[' or the end before any ']'.
+const OUTSIDE_BRACKETS = '(?=[^\\]]*(?:\\[|$))';
+
+/** Java's String.split: trailing empty strings dropped. */
+function javaSplit(text: string, separator: RegExp): string[] {
+  const parts = text.split(separator);
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}
+
+/** --add-config 'k1=v1,k2=[a,b]' as ConfigCommand.parseConfigsToBeAdded reads it. */
+export function parseAddConfig(text: string): Map<string, string> {
+  const props = new Map<string, string>();
+  for (const pair of javaSplit(text, new RegExp(`,${OUTSIDE_BRACKETS}`))) {
+    const kv = pair.split(new RegExp(`\\s*=\\s*${OUTSIDE_BRACKETS}`));
+    if (kv.length !== 2) throw new ConfigsUsageError('Invalid entity config: all configs to be added must be in the format "key=val".');
+    props.set(kv[0].trim(), kv[1].replace(/[[\]]/g, '').trim());
+  }
+  return props;
+}
+
+/** The warning Kafka prints for message.format.version, and the key check it makes, on the configs to add. */
+export function checkConfigsToAdd(props: ReadonlyMap<string, string>): string[] {
+  const notices: string[] = [];
+  const formatVersion = props.get('message.format.version');
+  if (formatVersion !== undefined) {
+    notices.push(
+      `WARNING: The configuration message.format.version=${formatVersion} is specified. This configuration will be ignored if the version is newer than the inter.broker.protocol.version specified in the broker or if the inter.broker.protocol.version is 3.0 or newer. This configuration is deprecated and it will be removed in Apache Kafka 4.0.`,
+    );
+  }
+  for (const key of props.keys()) if (!/^[a-zA-Z0-9._-]*$/.test(key)) throw new ConfigsUsageError(`Invalid character found for config key: ${key}`);
+  return notices;
+}
