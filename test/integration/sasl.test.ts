@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerConnection, api } from '../../src/client/connection.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
@@ -97,6 +98,78 @@ describe('SASL_PLAINTEXT listener with PLAIN', () => {
     } finally {
       connection.close();
     }
+  });
+});
+
+/** A request frame with header v1 (client id "raw"). */
+function requestFrame(apiKey: number, version: number, correlationId: number, body: Buffer): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeInt16BE(apiKey, 0);
+  header.writeInt16BE(version, 2);
+  header.writeInt32BE(correlationId, 4);
+  return sizePrefixed(Buffer.concat([header, kafkaString('raw'), body]));
+}
+const kafkaString = (s: string): Buffer => Buffer.concat([Buffer.from([0, s.length]), Buffer.from(s)]);
+function sizePrefixed(payload: Buffer): Buffer {
+  const size = Buffer.alloc(4);
+  size.writeInt32BE(payload.length);
+  return Buffer.concat([size, payload]);
+}
+
+/** Reads whole frames from a socket; null once the broker has closed it. */
+function frameReader(socket: Socket): () => Promise<Buffer | null> {
+  let buffered = Buffer.alloc(0);
+  let ended = false;
+  let wake: (() => void) | null = null;
+  socket.on('data', (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    wake?.();
+  });
+  socket.on('close', () => {
+    ended = true;
+    wake?.();
+  });
+  return async () => {
+    for (;;) {
+      if (buffered.length >= 4 && buffered.length >= 4 + buffered.readInt32BE(0)) {
+        const size = buffered.readInt32BE(0);
+        const frame = buffered.subarray(4, 4 + size);
+        buffered = buffered.subarray(4 + size);
+        return frame;
+      }
+      if (ended) return null;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+}
+
+describe('SaslHandshake v0 (bare tokens, clients before Kafka 1.0)', () => {
+  async function handshakeV0(token: string): Promise<{ tokenReply: Buffer | null; afterwards: Buffer | null }> {
+    const socket = connect({ host: HOST, port: broker.listenerPorts.SASL_PLAINTEXT! });
+    const next = frameReader(socket);
+    try {
+      socket.write(requestFrame(17, 0, 1, kafkaString('PLAIN')));
+      const handshake = await next();
+      expect(handshake?.readInt32BE(0)).toBe(1);
+      expect(handshake?.readInt16BE(4)).toBe(ErrorCode.NONE);
+      socket.write(sizePrefixed(Buffer.from(token)));
+      const tokenReply = await next();
+      // Metadata v0 for every topic: served only to an authenticated connection.
+      if (!socket.destroyed) socket.write(requestFrame(3, 0, 2, Buffer.from([0, 0, 0, 0])));
+      return { tokenReply, afterwards: await next() };
+    } finally {
+      socket.destroy();
+    }
+  }
+
+  it('authenticates with a bare token and answers with an empty one', async () => {
+    const { tokenReply, afterwards } = await handshakeV0('\0alice\0alice-secret');
+    expect(tokenReply).toEqual(Buffer.alloc(0));
+    expect(afterwards?.readInt32BE(0)).toBe(2);
+  });
+
+  it('closes the connection on a wrong password', async () => {
+    expect(await handshakeV0('\0alice\0wrong')).toEqual({ tokenReply: null, afterwards: null });
   });
 });
 
