@@ -3,17 +3,23 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Admin, AlterConfigOpType, ConfigResourceType } from '../../src/client/admin.js';
+import { Cluster } from '../../src/client/cluster.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
 import { runTool, startBroker, type RunningBroker } from '../harness/broker.js';
 
 let broker: RunningBroker;
+let admin: Admin;
 
 beforeAll(async () => {
   broker = await startBroker({ overrides: { 'log.retention.check.interval.ms': '200', 'file.delete.delay.ms': '0', 'log.segment.delete.delay.ms': '0' } });
   const created = await runTool('node', ['bin/run.js', 'topics', '--bootstrap-server', broker.bootstrap, '--create', '--topic', 'events']);
   expect(created.code).toBe(0);
+  admin = new Admin(await Cluster.connect(broker.bootstrap));
 });
 
 afterAll(async () => {
+  admin.close();
   await broker.stop();
 });
 
@@ -142,5 +148,65 @@ describe('topic config changes take effect on existing partitions', () => {
     const deadline = Date.now() + 10_000;
     while (segmentFiles('aging').length > 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(segmentFiles('aging')).toHaveLength(1);
+  });
+});
+
+describe('broker dynamic configs take effect on topics without an override', () => {
+  it('a cluster-wide log.retention.ms makes old segments go', async () => {
+    await runTool('node', ['bin/run.js', 'topics', '--bootstrap-server', broker.bootstrap, '--create', '--topic', 'defaulted', '--config', 'segment.bytes=1024']);
+    const lines = Array.from({ length: 40 }, (_, i) => `record-${i}-${'z'.repeat(100)}`).join('\n');
+    expect((await runTool('kcat', ['-P', '-b', broker.bootstrap, '-t', 'defaulted', '-p', '0', '-X', 'batch.num.messages=1'], { input: `${lines}\n` })).code).toBe(0);
+    expect(segmentFiles('defaulted').length).toBeGreaterThan(2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await tk('--alter', '--entity-type', 'brokers', '--entity-default', '--add-config', 'log.retention.ms=100')).code).toBe(0);
+    const deadline = Date.now() + 10_000;
+    while (segmentFiles('defaulted').length > 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(segmentFiles('defaulted')).toHaveLength(1);
+    expect((await tk('--alter', '--entity-type', 'brokers', '--entity-default', '--delete-config', 'log.retention.ms')).code).toBe(0);
+  });
+});
+
+describe('IncrementalAlterConfigs in the daemon', () => {
+  const topic = { type: ConfigResourceType.TOPIC, name: 'events' };
+  const dynamicValue = async (name: string) => {
+    const [d] = await admin.describeConfigs([{ ...topic, configNames: [name] }]);
+    const entry = d!.configs[0]!;
+    return entry.source === 'DYNAMIC_TOPIC_CONFIG' ? entry.value : null;
+  };
+
+  it('APPENDs to and SUBTRACTs from a list config, starting from its default', async () => {
+    const [appended] = await admin.incrementalAlterConfigs([{ resource: topic, ops: [{ name: 'cleanup.policy', op: AlterConfigOpType.APPEND, value: 'compact' }] }]);
+    expect(appended!.error).toBeNull();
+    expect(await dynamicValue('cleanup.policy')).toBe('delete,compact');
+    await admin.incrementalAlterConfigs([{ resource: topic, ops: [{ name: 'cleanup.policy', op: AlterConfigOpType.SUBTRACT, value: 'delete' }] }]);
+    expect(await dynamicValue('cleanup.policy')).toBe('compact');
+    await admin.incrementalAlterConfigs([{ resource: topic, ops: [{ name: 'cleanup.policy', op: AlterConfigOpType.DELETE, value: null }] }]);
+    expect(await dynamicValue('cleanup.policy')).toBeNull();
+  });
+
+  it('refuses APPEND to a config that is not a list, and an invalid value, with INVALID_CONFIG', async () => {
+    const [append] = await admin.incrementalAlterConfigs([{ resource: topic, ops: [{ name: 'retention.ms', op: AlterConfigOpType.APPEND, value: '1' }] }]);
+    expect(append!.error).toMatchObject({ code: ErrorCode.INVALID_CONFIG, message: "INVALID_CONFIG: Can't APPEND to key retention.ms because its type is not LIST." });
+    const [invalid] = await admin.incrementalAlterConfigs([{ resource: topic, ops: [{ name: 'segment.bytes', op: AlterConfigOpType.SET, value: '10' }] }]);
+    expect(invalid!.error).toMatchObject({ code: ErrorCode.INVALID_CONFIG });
+    expect(invalid!.error!.message).toContain('segment.bytes');
+  });
+
+  it('answers each resource on its own: an unknown topic, a default topic resource, validateOnly', async () => {
+    const set = (name: string) => ({ resource: { type: ConfigResourceType.TOPIC, name }, ops: [{ name: 'retention.ms', op: AlterConfigOpType.SET, value: '5000' }] });
+    const outcomes = await admin.incrementalAlterConfigs([set('no-such-topic'), set(''), set('events')], { validateOnly: true });
+    expect(outcomes.map((o) => o.error?.message ?? null)).toEqual([
+      "UNKNOWN_TOPIC_OR_PARTITION: The topic 'no-such-topic' does not exist.",
+      'INVALID_REQUEST: Default topic resources are not allowed.',
+      null,
+    ]);
+    expect(await dynamicValue('retention.ms')).toBe('3600000');
+  });
+
+  it('refuses a per-broker-only config at the cluster default level', async () => {
+    const [outcome] = await admin.incrementalAlterConfigs([
+      { resource: { type: ConfigResourceType.BROKER, name: '' }, ops: [{ name: 'listeners', op: AlterConfigOpType.SET, value: 'PLAINTEXT://:1' }] },
+    ]);
+    expect(outcome!.error?.message).toBe('INVALID_REQUEST: Cannot update these configs at default cluster level, broker id must be specified: Set(listeners)');
   });
 });
