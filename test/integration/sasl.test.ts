@@ -192,6 +192,17 @@ describe('tk over SASL_PLAINTEXT (--command-config)', () => {
     expect(result).toEqual({ code: 0, stdout: 'one\ntwo\n', stderr: 'Processed a total of 2 messages\n' });
   });
 
+  it('produces with the console producer and lists groups through the same settings', async () => {
+    const config = commandConfig('producer.properties', plainConfig('alice', 'alice-secret'));
+    const produced = await runTool('node', ['bin/run.js', 'console-producer', '--bootstrap-server', sasl, '--producer.config', config, '--topic', 'tk-sasl'], { input: 'from-tk\n' });
+    expect(produced).toEqual({ code: 0, stdout: '', stderr: '' });
+    const consumed = await runTool('kcat', [...kcatSasl('alice', 'alice-secret'), '-C', '-t', 'tk-sasl', '-o', 'beginning', '-e', '-q']);
+    expect(consumed).toEqual({ code: 0, stdout: 'from-tk\n', stderr: '' });
+    const grouped = await tk('console-consumer', '--bootstrap-server', sasl, '--consumer.config', config, '--topic', 'tk-sasl', '--group', 'sasl-group', '--from-beginning', '--max-messages', '1');
+    expect(grouped).toEqual({ code: 0, stdout: 'from-tk\n', stderr: 'Processed a total of 1 messages\n' });
+    expect(await tk('consumer-groups', '--list', '--bootstrap-server', sasl, '--command-config', config)).toEqual({ code: 0, stdout: 'sasl-group\n', stderr: '' });
+  });
+
   it('fails with one line on a wrong password', async () => {
     const config = commandConfig('bad.properties', plainConfig('alice', 'nope'));
     expect(await tk('topics', '--list', '--bootstrap-server', sasl, '--command-config', config)).toEqual({
