@@ -103,10 +103,11 @@ export async function alterResources<R extends { resourceType: number; resourceN
   validateOnly: boolean,
   alterationOf: (resource: R) => ConfigAlteration | ConfigAlterationError,
 ): Promise<AlterConfigsResourceResponse[]> {
-  const seen = new Map<string, number>();
-  for (const r of resources) seen.set(`${r.resourceType}:${r.resourceName}`, (seen.get(`${r.resourceType}:${r.resourceName}`) ?? 0) + 1);
+  const idOf = (r: R): string => `${r.resourceType}:${r.resourceName}`;
+  const counts = new Map<string, number>();
+  for (const r of resources) counts.set(idOf(r), (counts.get(idOf(r)) ?? 0) + 1);
   const outcomes: (ConfigAlteration | ConfigAlterationError)[] = resources.map((r) =>
-    seen.get(`${r.resourceType}:${r.resourceName}`)! > 1 ? refuse(ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.') : alterationOf(r),
+    counts.get(idOf(r))! > 1 ? refuse(ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.') : alterationOf(r),
   );
   const accepted = outcomes.filter((o): o is ConfigAlteration => !isRefusal(o));
   const results = await ctx.broker.controller.alterConfigs(accepted, validateOnly);

@@ -65,6 +65,16 @@ export type ConfigSourceName = (typeof CONFIG_SOURCES)[number];
 
 const sourceName = (id: number): ConfigSourceName => CONFIG_SOURCES[id] ?? 'UNKNOWN';
 
+/** Config resources by the broker to ask: a broker's own configs go to that broker, the rest to any. */
+function byConfigTarget(resources: readonly ConfigResource[]): Map<number | 'any', ConfigResource[]> {
+  const byTarget = new Map<number | 'any', ConfigResource[]>();
+  for (const r of resources) {
+    const target = r.type === ConfigResourceType.BROKER && /^\d+$/.test(r.name) ? Number(r.name) : 'any';
+    byTarget.set(target, [...(byTarget.get(target) ?? []), r]);
+  }
+  return byTarget;
+}
+
 export interface ConfigResource {
   type: number;
   name: string;
@@ -474,11 +484,7 @@ export class Admin {
    * rest of any broker, as Kafka's Admin does. Per-resource errors are in the result.
    */
   async describeConfigs(resources: readonly ConfigResource[], options: { includeSynonyms?: boolean } = {}): Promise<ConfigResourceDescription[]> {
-    const byTarget = new Map<number | 'any', ConfigResource[]>();
-    for (const r of resources) {
-      const target = r.type === ConfigResourceType.BROKER && /^\d+$/.test(r.name) ? Number(r.name) : 'any';
-      byTarget.set(target, [...(byTarget.get(target) ?? []), r]);
-    }
+    const byTarget = byConfigTarget(resources);
     const answers = new Map<string, DescribeConfigsResult>();
     await Promise.all(
       [...byTarget].map(async ([target, group]) => {
@@ -552,11 +558,7 @@ export class Admin {
     resources: readonly ConfigResource[],
     send: (connection: BrokerConnection, group: ConfigResource[]) => Promise<{ errorCode: number; errorMessage: string | null; resourceType: number; resourceName: string }[]>,
   ): Promise<ConfigResourceOutcome[]> {
-    const byTarget = new Map<number | 'any', ConfigResource[]>();
-    for (const r of resources) {
-      const target = r.type === ConfigResourceType.BROKER && /^\d+$/.test(r.name) ? Number(r.name) : 'any';
-      byTarget.set(target, [...(byTarget.get(target) ?? []), r]);
-    }
+    const byTarget = byConfigTarget(resources);
     const answers = new Map<string, { errorCode: number; errorMessage: string | null }>();
     await Promise.all(
       [...byTarget].map(async ([target, group]) => {
