@@ -1,6 +1,7 @@
 // `tk configs` as a user runs it (the built binary, stdout a pipe) against a harness broker:
 // exact bytes as kafka-configs.sh prints them, and the changes taking effect on the broker.
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin, AlterConfigOpType, ConfigResourceType } from '../../src/client/admin.js';
@@ -70,6 +71,14 @@ describe('tk configs: topics', () => {
       stdout: '',
       stderr: 'Invalid entity config: all configs to be added must be in the format "key=val".\n',
     });
+  });
+
+  it('reads the configs to add from --add-config-file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tk-configs-')), 'add.properties');
+    writeFileSync(file, '# sizes\nretention.bytes=1000000\n');
+    expect(await tk('--alter', '--topic', 'events', '--add-config-file', file)).toEqual({ code: 0, stdout: 'Completed updating config for topic events.\n', stderr: '' });
+    expect((await tk('--describe', '--topic', 'events')).stdout).toContain('  retention.bytes=1000000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.bytes=1000000, DEFAULT_CONFIG:log.retention.bytes=-1}\n');
+    expect((await tk('--alter', '--topic', 'events', '--delete-config', 'retention.bytes')).code).toBe(0);
   });
 
   it('describes as json', async () => {
