@@ -1,5 +1,5 @@
 import { TkCommand } from '../src/cli/base-command.js';
-import { clientFlags, loadClientSettings } from '../src/cli/common-flags.js';
+import { clientFlags, clusterOptions, loadClientSettings } from '../src/cli/common-flags.js';
 import type { ClientApi } from '../src/cli/render/broker-api-versions.js';
 
 export class BrokerApiVersions extends TkCommand {
@@ -16,7 +16,7 @@ export class BrokerApiVersions extends TkCommand {
     const { Admin } = await import('../src/client/admin.js');
     const { apis } = await import('../src/protocol/generated/apis.js');
     const render = await import('../src/cli/render/broker-api-versions.js');
-    const cluster = await Cluster.connect(settings.bootstrap, { clientId: settings.clientId ?? 'tk-broker-api-versions', requestTimeoutMs: settings.requestTimeoutMs });
+    const cluster = await Cluster.connect(settings.bootstrap, clusterOptions(settings, 'tk-broker-api-versions'));
     const admin = new Admin(cluster);
     try {
       const brokers = (await admin.apiVersionsByBroker()).map((b) => ({ broker: b.broker, versions: b.versions, error: b.error === null ? null : b.error.message }));

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { TkCommand } from '../src/cli/base-command.js';
-import { clientFlags, loadClientSettings } from '../src/cli/common-flags.js';
+import { clientFlags, clusterOptions, loadClientSettings } from '../src/cli/common-flags.js';
 
 export class ClusterId extends TkCommand {
   static override summary = "Print the cluster's id (kafka-cluster.sh cluster-id).";
@@ -28,7 +28,7 @@ export class ClusterId extends TkCommand {
     const { Admin } = await import('../src/client/admin.js');
     const { KafkaProtocolError } = await import('../src/protocol/errors.js');
     const render = await import('../src/cli/render/cluster-id.js');
-    const cluster = await Cluster.connect(settings.bootstrap, { clientId: settings.clientId ?? 'tk-cluster-id', requestTimeoutMs: settings.requestTimeoutMs });
+    const cluster = await Cluster.connect(settings.bootstrap, clusterOptions(settings, 'tk-cluster-id'));
     const admin = new Admin(cluster);
     try {
       const { clusterId } = await admin.describeCluster();

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { TkCommand, UserError } from '../src/cli/base-command.js';
-import { clientFlags, loadClientSettings } from '../src/cli/common-flags.js';
+import { clientFlags, clusterOptions, loadClientSettings } from '../src/cli/common-flags.js';
 import type { ConfigsPlan } from '../src/cli/configs/options.js';
 import type { Admin, ConfigEntryDescription } from '../src/client/admin.js';
 
@@ -60,7 +60,7 @@ export class Configs extends TkCommand {
     const settings = await loadClientSettings(flags);
     const { Cluster } = await import('../src/client/cluster.js');
     const { Admin } = await import('../src/client/admin.js');
-    const cluster = await Cluster.connect(settings.bootstrap, { clientId: settings.clientId ?? 'tk-configs', requestTimeoutMs: settings.requestTimeoutMs });
+    const cluster = await Cluster.connect(settings.bootstrap, clusterOptions(settings, 'tk-configs'));
     const admin = new Admin(cluster);
     try {
       if (plan.action === 'describe') await this.describe(admin, plan);

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { TkCommand, UserError } from '../src/cli/base-command.js';
-import { clientFlags, loadClientSettings } from '../src/cli/common-flags.js';
+import { clientFlags, clusterOptions, loadClientSettings } from '../src/cli/common-flags.js';
 import type { ConsumerGroupsAction, ConsumerGroupsOptions } from '../src/cli/consumer-groups/options.js';
 import type { Chunk } from '../src/cli/consumer-groups/render.js';
 
@@ -105,7 +105,7 @@ export class ConsumerGroups extends TkCommand {
     const { Admin } = await import('../src/client/admin.js');
     const { GroupAdmin } = await import('../src/client/group-admin.js');
     const { ConsumerGroupService, failureOf } = await import('../src/cli/consumer-groups/service.js');
-    const cluster = await Cluster.connect(settings.bootstrap, { clientId: settings.clientId ?? 'tk-consumer-groups', requestTimeoutMs: settings.requestTimeoutMs ?? timeoutMs });
+    const cluster = await Cluster.connect(settings.bootstrap, { ...clusterOptions(settings, 'tk-consumer-groups'), requestTimeoutMs: settings.requestTimeoutMs ?? timeoutMs });
     const groups = new GroupAdmin(cluster, { timeoutMs });
     const service = new ConsumerGroupService(groups, new Admin(cluster), o);
     try {

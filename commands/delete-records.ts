@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { TkCommand } from '../src/cli/base-command.js';
-import { clientFlags, loadClientSettings } from '../src/cli/common-flags.js';
+import { clientFlags, clusterOptions, loadClientSettings } from '../src/cli/common-flags.js';
 import type { RecordsToDelete } from '../src/cli/delete-records-options.js';
 
 export class DeleteRecords extends TkCommand {
@@ -44,7 +44,7 @@ export class DeleteRecords extends TkCommand {
     const { errorInfo, KafkaProtocolError } = await import('../src/protocol/errors.js');
     const render = await import('../src/cli/render/delete-records.js');
     const { javaExceptionClass } = await import('../src/cli/render/java.js');
-    const cluster = await Cluster.connect(settings.bootstrap, { clientId: settings.clientId ?? 'tk-delete-records', requestTimeoutMs: settings.requestTimeoutMs });
+    const cluster = await Cluster.connect(settings.bootstrap, clusterOptions(settings, 'tk-delete-records'));
     const admin = new Admin(cluster);
     const asText = flags.output !== 'json';
     if (asText) process.stdout.write(render.EXECUTING_LINE);

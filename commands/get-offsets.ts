@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { TkCommand } from '../src/cli/base-command.js';
-import { clientFlags, loadClientSettings } from '../src/cli/common-flags.js';
+import { clientFlags, clusterOptions, loadClientSettings } from '../src/cli/common-flags.js';
 import type { PartitionOffset, SkippedPartition } from '../src/cli/render/get-offsets.js';
 import type { TopicPartition } from '../src/client/cluster.js';
 
@@ -47,7 +47,7 @@ export class GetOffsets extends TkCommand {
     const { KafkaProtocolError } = await import('../src/protocol/errors.js');
     const { javaExceptionClass } = await import('../src/cli/render/java.js');
     // GetOffsetShell sets its client id over the one in --command-config.
-    const cluster = await Cluster.connect(settings.bootstrap, { clientId: 'GetOffsetShell', requestTimeoutMs: settings.requestTimeoutMs });
+    const cluster = await Cluster.connect(settings.bootstrap, { ...clusterOptions(settings, 'GetOffsetShell'), clientId: 'GetOffsetShell' });
     const admin = new Admin(cluster);
     const offsets: PartitionOffset[] = [];
     const skipped: SkippedPartition[] = [];

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { TkCommand } from '../src/cli/base-command.js';
-import { clientFlags, loadClientSettings } from '../src/cli/common-flags.js';
+import { clientFlags, clusterOptions, loadClientSettings } from '../src/cli/common-flags.js';
 import type { BrokerLogDirsView } from '../src/cli/render/log-dirs.js';
 
 export class LogDirs extends TkCommand {
@@ -34,7 +34,7 @@ export class LogDirs extends TkCommand {
     const { errorInfo, ErrorCode, KafkaProtocolError } = await import('../src/protocol/errors.js');
     const { javaExceptionClass } = await import('../src/cli/render/java.js');
     const render = await import('../src/cli/render/log-dirs.js');
-    const cluster = await Cluster.connect(settings.bootstrap, { clientId: settings.clientId ?? 'log-dirs-tool', requestTimeoutMs: settings.requestTimeoutMs });
+    const cluster = await Cluster.connect(settings.bootstrap, clusterOptions(settings, 'log-dirs-tool'));
     const admin = new Admin(cluster);
     const asText = flags.output !== 'json';
     try {

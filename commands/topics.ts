@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { TkCommand, UserError } from '../src/cli/base-command.js';
-import { clientFlags, loadClientSettings, type OutputFormat } from '../src/cli/common-flags.js';
+import { clientFlags, clusterOptions, loadClientSettings, type OutputFormat } from '../src/cli/common-flags.js';
 import type { TopicView } from '../src/cli/render/topics.js';
 import type { TopicsAction, TopicsOptions } from '../src/cli/topics-options.js';
 import type { Admin } from '../src/client/admin.js';
@@ -90,7 +90,7 @@ export class Topics extends TkCommand {
     const settings = await loadClientSettings(flags);
     const { Cluster } = await import('../src/client/cluster.js');
     const { Admin } = await import('../src/client/admin.js');
-    const cluster = await Cluster.connect(settings.bootstrap, { clientId: settings.clientId ?? 'tk-topics', requestTimeoutMs: settings.requestTimeoutMs });
+    const cluster = await Cluster.connect(settings.bootstrap, clusterOptions(settings, 'tk-topics'));
     const admin = new Admin(cluster);
     try {
       await this.execute(admin, action, options, flags.yes);

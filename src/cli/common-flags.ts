@@ -3,7 +3,8 @@
 // them.
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
-import { JaasConfigError, PLAIN_LOGIN_MODULE, SUPPORTED_SASL_MECHANISMS, parseJaasConfig, useSaslByDefault, type SaslCredentials, type SaslMechanism } from '../client/sasl.js';
+import type { ClusterOptions } from '../client/cluster.js';
+import { JaasConfigError, PLAIN_LOGIN_MODULE, SUPPORTED_SASL_MECHANISMS, parseJaasConfig, type SaslCredentials, type SaslMechanism } from '../client/sasl.js';
 import { parseProperties } from '../config/properties.js';
 import { UserError } from './base-command.js';
 
@@ -76,7 +77,6 @@ export function resolveBootstrap(flag: string | undefined, env: NodeJS.ProcessEn
 
 /**
  * Client settings from command-config properties; throws UserError for what tk cannot honour.
- * The SASL identity also becomes this process's default for every connection it opens.
  */
 export function clientSettingsFrom(props: ReadonlyMap<string, string>, bootstrap: string): ClientSettings {
   const protocol = (props.get('security.protocol') ?? 'PLAINTEXT').trim().toUpperCase();
@@ -87,7 +87,6 @@ export function clientSettingsFrom(props: ReadonlyMap<string, string>, bootstrap
     throw new UserError(`security.protocol=${protocol} is not supported yet: tk connects with PLAINTEXT or SASL_PLAINTEXT only`);
   }
   const sasl = protocol === 'SASL_PLAINTEXT' ? saslCredentialsFrom(props) : null;
-  useSaslByDefault(sasl);
   let requestTimeoutMs: number | undefined;
   const timeout = props.get('request.timeout.ms');
   if (timeout !== undefined) {
@@ -100,6 +99,11 @@ export function clientSettingsFrom(props: ReadonlyMap<string, string>, bootstrap
   const settings: ClientSettings = { bootstrap, clientId: clientId === undefined || clientId === '' ? undefined : clientId, requestTimeoutMs };
   if (sasl !== null) settings.sasl = sasl;
   return settings;
+}
+
+/** What a command's Cluster is opened with: the settings' identity, or the tool's own client id. */
+export function clusterOptions(settings: ClientSettings, defaultClientId: string): ClusterOptions {
+  return { clientId: settings.clientId ?? defaultClientId, requestTimeoutMs: settings.requestTimeoutMs, sasl: settings.sasl ?? null };
 }
 
 /** Reads a Java properties file named by a flag; a missing or unreadable file is one clear line. */

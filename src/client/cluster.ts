@@ -7,6 +7,7 @@ import { MetadataRequest } from '../protocol/generated/clients/metadata-request.
 import { MetadataResponse } from '../protocol/generated/clients/metadata-response.js';
 import { ZERO_UUID } from '../protocol/primitives.js';
 import { BrokerConnection, ConnectionError, api, type Api } from './connection.js';
+import type { SaslCredentials } from './sasl.js';
 
 export const METADATA = api(MetadataRequest, MetadataResponse);
 
@@ -18,6 +19,8 @@ export interface ClusterOptions {
   /** First backoff; doubles per attempt up to retryBackoffMaxMs, as Kafka's `retry.backoff.ms` (KIP-580). */
   retryBackoffMs?: number;
   retryBackoffMaxMs?: number;
+  /** SASL identity every connection authenticates with (security.protocol=SASL_PLAINTEXT); null for PLAINTEXT. */
+  sasl?: SaslCredentials | null;
 }
 
 export interface BrokerInfo {
@@ -110,6 +113,7 @@ export class Cluster {
       retries: options.retries ?? 5,
       retryBackoffMs: options.retryBackoffMs ?? 100,
       retryBackoffMaxMs: options.retryBackoffMaxMs ?? 1_000,
+      sasl: options.sasl ?? null,
     };
     const servers = parseBootstrap(bootstrap);
     const connection = await connectToFirst(servers, opts);

@@ -16,7 +16,7 @@ import { SaslAuthenticateRequest } from '../protocol/generated/clients/sasl-auth
 import { SaslAuthenticateResponse } from '../protocol/generated/clients/sasl-authenticate-response.js';
 import { SaslHandshakeRequest } from '../protocol/generated/clients/sasl-handshake-request.js';
 import { SaslHandshakeResponse } from '../protocol/generated/clients/sasl-handshake-response.js';
-import { defaultSaslCredentials, plainClientMessage, type SaslCredentials } from './sasl.js';
+import { plainClientMessage, type SaslCredentials } from './sasl.js';
 
 export interface Api<Req, Res> {
   apiKey: number;
@@ -86,7 +86,7 @@ export class BrokerConnection {
       clientId: options.clientId ?? 'tk',
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-      sasl: options.sasl === undefined ? defaultSaslCredentials() : options.sasl,
+      sasl: options.sasl ?? null,
     };
     const address = `${host}:${port}`;
     const socket = await new Promise<Socket>((resolve, reject) => {

@@ -131,6 +131,7 @@ export class GroupMember {
         // Its own connection, as Kafka's client keeps one: a JoinGroup may be held for the whole rebalance timeout.
         this.connection = await BrokerConnection.connect(found.host, found.port, {
           clientId: this.cluster.options.clientId,
+          sasl: this.cluster.options.sasl,
           requestTimeoutMs: Math.max(this.cluster.options.requestTimeoutMs, this.rebalanceTimeoutMs + 5_000),
         });
         return this.connection;

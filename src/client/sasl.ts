@@ -19,21 +19,6 @@ export interface JaasEntry {
   options: Map<string, string>;
 }
 
-let processCredentials: SaslCredentials | null = null;
-
-/**
- * Sets the credentials every later connection of this process uses unless its options say
- * otherwise. A CLI command talks to one cluster as one identity, and its connections are opened
- * deep inside Cluster and the group clients, whose options carry no security settings.
- */
-export function useSaslByDefault(credentials: SaslCredentials | null): void {
-  processCredentials = credentials;
-}
-
-export function defaultSaslCredentials(): SaslCredentials | null {
-  return processCredentials;
-}
-
 /** A sasl.jaas.config value tk cannot read; the message is Kafka's. */
 export class JaasConfigError extends Error {
   constructor(message: string) {

@@ -202,7 +202,7 @@ describe('tk topics without a broker', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'tk-cc-')), 'client.properties');
     writeFileSync(file, 'security.protocol=SASL_SSL\n');
     const result = await runTool('node', ['bin/run.js', 'topics', '--list', '--command-config', file, '--bootstrap-server', '127.0.0.1:1']);
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'Error: security.protocol=SASL_SSL is not supported yet: tk connects with PLAINTEXT only\n' });
+    expect(result).toEqual({ code: 1, stdout: '', stderr: 'Error: security.protocol=SASL_SSL is not supported yet: tk connects with PLAINTEXT or SASL_PLAINTEXT only\n' });
   });
 });
 

@@ -5,7 +5,7 @@
 import type { Assignor } from '../../client/assignors.js';
 import type { ConsumerOptions, IsolationLevel, StartOffset } from '../../client/consumer.js';
 import { UserError } from '../base-command.js';
-import { clientSettingsFrom, parseKeyValueFlags, readPropertiesFile, resolveBootstrap, type ClientSettings, type OutputFormat } from '../common-flags.js';
+import { clientSettingsFrom, clusterOptions, parseKeyValueFlags, readPropertiesFile, resolveBootstrap, type ClientSettings, type OutputFormat } from '../common-flags.js';
 import { javaHashMapCapacity, javaHashOrder, javaStringHash } from '../render/java.js';
 import { formatterConfigFrom, type FormatterConfig } from './formatter.js';
 
@@ -124,8 +124,7 @@ export async function consoleConsumerSettings(flags: ConsoleConsumerFlags): Prom
     formatter: formatterConfigFrom(formatterProps),
     output: flags.output === 'json' ? 'json' : 'text',
     consumer: {
-      clientId: client.clientId ?? 'console-consumer',
-      requestTimeoutMs: client.requestTimeoutMs,
+      ...clusterOptions(client, 'console-consumer'),
       minBytes: intConfig(props, 'fetch.min.bytes'),
       maxWaitMs: intConfig(props, 'fetch.max.wait.ms'),
       maxBytes: intConfig(props, 'fetch.max.bytes'),

@@ -8,6 +8,7 @@ import { Consumer, type Assignment, type ConsumerRecord } from '../../client/con
 import type { GroupConsumer } from '../../client/group-consumer.js';
 import { KafkaProtocolError } from '../../protocol/errors.js';
 import { OutputBuffer, writeJson, writeTextBatch } from './formatter.js';
+import { clusterOptions } from '../common-flags.js';
 import type { ConsoleConsumerSettings } from './options.js';
 
 const LOGGER = 'org.apache.kafka.tools.consumer.ConsoleConsumer';
@@ -66,7 +67,7 @@ export class ConsoleConsumerSession {
     // EPIPE and friends arrive here as well as in the write callback; the callback decides.
     process.stdout.on('error', () => {});
     const s = this.settings;
-    const cluster = await Cluster.connect(s.client.bootstrap, { clientId: s.client.clientId, requestTimeoutMs: s.client.requestTimeoutMs });
+    const cluster = await Cluster.connect(s.client.bootstrap, clusterOptions(s.client, 'console-consumer'));
     try {
       if (s.group) {
         const { GroupConsumer } = await import('../../client/group-consumer.js');

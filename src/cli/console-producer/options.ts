@@ -133,8 +133,8 @@ export function producerSettingsFrom(props: ReadonlyMap<string, string>, bootstr
   }
   const fileBootstrap = props.get('bootstrap.servers');
   const bootstrap = bootstrapFlag ?? (fileBootstrap !== undefined && fileBootstrap.trim() !== '' ? fileBootstrap : resolveBootstrap(undefined));
-  // Refuses what the connection layer cannot do yet (security.protocol other than PLAINTEXT).
-  clientSettingsFrom(props, bootstrap);
+  // Refuses what the connection layer cannot do (SSL); carries the SASL identity.
+  const { sasl } = clientSettingsFrom(props, bootstrap);
 
   const acks = read(props, 'acks') ?? 'all';
   const lingerMs = read(props, 'linger.ms') ?? 0;
@@ -162,6 +162,7 @@ export function producerSettingsFrom(props: ReadonlyMap<string, string>, bootstr
       maxRequestSize: read(props, 'max.request.size') ?? 1_048_576,
       deliveryTimeoutMs,
       maxInFlight: read(props, 'max.in.flight.requests.per.connection') ?? 5,
+      sasl: sasl ?? null,
     },
   };
 }
