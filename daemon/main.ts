@@ -9,6 +9,7 @@ import { systemClock } from './log/clock.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ListenerSpec } from './network/socket-server.js';
 import { checkInterBrokerSasl, listenerSasl } from './security/listener-security.js';
+import { listenerTls } from './security/tls.js';
 import { ensureFormatted } from './storage.js';
 import { topicSettingsFor } from './topic-settings.js';
 
@@ -35,9 +36,9 @@ function listenerSettings(l: Listener): ListenerSettings {
   return { name: l.name, host: l.host, port: l.port, securityProtocol: SECURITY_PROTOCOL_IDS[l.securityProtocol] };
 }
 
-/** A served listener carries what its clients must prove (SocketServer reads `sasl`). */
+/** A served listener carries what its clients must prove (SocketServer reads `sasl` and `tls`). */
 function servedListenerSettings(config: BrokerConfig, l: Listener): ListenerSettings & ListenerSpec {
-  return { ...listenerSettings(l), sasl: listenerSasl(config, l) };
+  return { ...listenerSettings(l), sasl: listenerSasl(config, l), tls: listenerTls(config, l) };
 }
 
 export function brokerSettings(config: BrokerConfig, clusterId: string): BrokerSettings {
@@ -80,7 +81,10 @@ export async function startBrokerProcess(options: BrokerStartOptions, log: Logge
   const { config, warnings } = resolveBrokerConfig(await loadBrokerProperties(options));
   for (const w of warnings) log.warn(w);
   // Every listener, the controller's too, must be one tk can secure as configured, before anything is written.
-  for (const listener of config.listeners) listenerSasl(config, listener);
+  for (const listener of config.listeners) {
+    listenerSasl(config, listener);
+    listenerTls(config, listener);
+  }
   checkInterBrokerSasl(config);
   const { clusterId, formatted } = await ensureFormatted(config.logDirs, config.nodeId);
   for (const dir of formatted) log.info(`formatted ${dir} for cluster ${clusterId}, node ${config.nodeId}`);

@@ -1,9 +1,12 @@
-// Listeners: one TCP server per configured listener, each connection a KafkaConnection.
+// Listeners: one TCP server per configured listener (a TLS server for SSL and SASL_SSL), each
+// connection a KafkaConnection. A failed TLS handshake closes that socket only.
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Broker } from '../broker.js';
 import type { ApiHandler } from '../handlers/types.js';
 import type { Logger } from '../logger.js';
 import type { ListenerSasl } from '../security/listener-security.js';
+import { sslPrincipal, type ListenerTls } from '../security/tls.js';
 import { KafkaConnection, type ConnectionLimits } from './connection.js';
 
 export interface ListenerSpec {
@@ -12,11 +15,15 @@ export interface ListenerSpec {
   port: number;
   /** Kafka's SecurityProtocol id: 0 PLAINTEXT, 1 SSL, 2 SASL_PLAINTEXT, 3 SASL_SSL. */
   securityProtocol?: number;
-  /** What a SASL_PLAINTEXT listener's clients must prove. */
+  /** What a SASL_PLAINTEXT or SASL_SSL listener's clients must prove. */
   sasl?: ListenerSasl | null;
+  /** The certificate and client-auth policy of an SSL or SASL_SSL listener. */
+  tls?: ListenerTls | null;
 }
 
+const SSL = 1;
 const SASL_PLAINTEXT = 2;
+const SASL_SSL = 3;
 
 export interface BoundListener extends ListenerSpec {
   /** The port actually bound: differs from the spec when it asked for port 0. */
@@ -37,11 +44,14 @@ export class SocketServer {
   async listen(listener: ListenerSpec, broker: Broker): Promise<BoundListener> {
     const protocol = listener.securityProtocol ?? 0;
     const sasl = listener.sasl ?? null;
+    const tls = listener.tls ?? null;
     // Never serve a secured listener without its security.
-    if (protocol !== 0 && !(protocol === SASL_PLAINTEXT && sasl !== null)) {
+    const needsSasl = protocol === SASL_PLAINTEXT || protocol === SASL_SSL;
+    const needsTls = protocol === SSL || protocol === SASL_SSL;
+    if (protocol < 0 || protocol > SASL_SSL || (needsSasl && sasl === null) || (needsTls && tls === null)) {
       throw new Error(`cannot serve listener ${listener.name}: security protocol ${protocol} needs settings tk does not have`);
     }
-    const server = createServer((socket) => {
+    const serve = (socket: Socket): void => {
       this.sockets.add(socket);
       const connection = new KafkaConnection(socket, listener.name, this.handlers, broker, this.limits, this.log, sasl);
       this.connections.add(connection);
@@ -49,7 +59,25 @@ export class SocketServer {
         this.sockets.delete(socket);
         this.connections.delete(connection);
       });
-    });
+    };
+    let server: Server;
+    if (tls === null) {
+      server = createServer(serve);
+    } else {
+      server = createTlsServer(
+        { ...tls.context, requestCert: tls.clientAuth !== 'none', rejectUnauthorized: tls.clientAuth === 'required' },
+        (socket: TLSSocket) => {
+          // A requested certificate that does not verify is not an identity: the client stays anonymous.
+          const subject = socket.authorized ? socket.getPeerCertificate().subject : undefined;
+          if (!needsSasl) this.log.debug(`connection ${socket.remoteAddress}:${socket.remotePort} on ${listener.name} is ${sslPrincipal(subject)}`);
+          serve(socket);
+        },
+      );
+      server.on('tlsClientError', (err, socket) => {
+        this.log.debug(`TLS handshake with ${socket.remoteAddress}:${socket.remotePort} on ${listener.name} failed: ${err.message}`);
+        socket.destroy();
+      });
+    }
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         const where = `${listener.name}://${listener.host}:${listener.port}`;

@@ -50,22 +50,11 @@ function plainUsers(config: BrokerConfig, listener: string): Map<string, string>
   return users;
 }
 
-/** Null for PLAINTEXT; the SASL settings for SASL_PLAINTEXT; ConfigError for what tk cannot serve. */
+/** Null for PLAINTEXT and SSL; the SASL settings for SASL_PLAINTEXT and SASL_SSL; ConfigError for what tk cannot serve. */
 export function listenerSasl(config: BrokerConfig, listener: Listener): ListenerSasl | null {
-  switch (listener.securityProtocol) {
-    case 'PLAINTEXT':
-      return null;
-    case 'SASL_PLAINTEXT': {
-      const mechanisms = enabledMechanisms(config, listener.name);
-      return { mechanisms, plainUsers: mechanisms.includes('PLAIN') ? plainUsers(config, listener.name) : new Map() };
-    }
-    case 'SSL':
-    case 'SASL_SSL':
-      throw new ConfigError(
-        `listener ${listener.name} uses security protocol ${listener.securityProtocol}, which tk cannot serve (no TLS yet): use PLAINTEXT or SASL_PLAINTEXT`,
-        'listener.security.protocol.map',
-      );
-  }
+  if (listener.securityProtocol === 'PLAINTEXT' || listener.securityProtocol === 'SSL') return null;
+  const mechanisms = enabledMechanisms(config, listener.name);
+  return { mechanisms, plainUsers: mechanisms.includes('PLAIN') ? plainUsers(config, listener.name) : new Map() };
 }
 
 /** Kafka's check: a SASL inter-broker listener must enable the inter-broker mechanism. */

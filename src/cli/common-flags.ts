@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import type { ClusterOptions } from '../client/cluster.js';
 import { JaasConfigError, PLAIN_LOGIN_MODULE, SUPPORTED_SASL_MECHANISMS, parseJaasConfig, type SaslCredentials, type SaslMechanism } from '../client/sasl.js';
+import { TlsConfigError, tlsSettingsFrom, type TlsSettings } from '../client/tls.js';
 import { parseProperties } from '../config/properties.js';
 import { UserError } from './base-command.js';
 
@@ -40,6 +41,8 @@ export interface ClientSettings {
   requestTimeoutMs: number | undefined;
   /** From security.protocol=SASL_PLAINTEXT, sasl.mechanism and sasl.jaas.config; absent for PLAINTEXT. */
   sasl?: SaslCredentials;
+  /** From security.protocol=SSL or SASL_SSL and the ssl.* properties; absent for plain TCP. */
+  tls?: TlsSettings;
 }
 
 const SECURITY_PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'];
@@ -75,6 +78,15 @@ export function resolveBootstrap(flag: string | undefined, env: NodeJS.ProcessEn
   return fromEnv !== undefined && fromEnv.trim() !== '' ? fromEnv : DEFAULT_BOOTSTRAP_SERVER;
 }
 
+function tlsFrom(props: ReadonlyMap<string, string>): TlsSettings {
+  try {
+    return tlsSettingsFrom(props);
+  } catch (err) {
+    if (err instanceof TlsConfigError) throw new UserError(err.message);
+    throw err;
+  }
+}
+
 /**
  * Client settings from command-config properties; throws UserError for what tk cannot honour.
  */
@@ -83,10 +95,8 @@ export function clientSettingsFrom(props: ReadonlyMap<string, string>, bootstrap
   if (!SECURITY_PROTOCOLS.includes(protocol)) {
     throw new UserError(`Invalid value ${props.get('security.protocol')} for configuration security.protocol: String must be one of: ${SECURITY_PROTOCOLS.join(', ')}`);
   }
-  if (protocol === 'SSL' || protocol === 'SASL_SSL') {
-    throw new UserError(`security.protocol=${protocol} is not supported yet: tk connects with PLAINTEXT or SASL_PLAINTEXT only`);
-  }
-  const sasl = protocol === 'SASL_PLAINTEXT' ? saslCredentialsFrom(props) : null;
+  const sasl = protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL' ? saslCredentialsFrom(props) : null;
+  const tls = protocol === 'SSL' || protocol === 'SASL_SSL' ? tlsFrom(props) : null;
   let requestTimeoutMs: number | undefined;
   const timeout = props.get('request.timeout.ms');
   if (timeout !== undefined) {
@@ -98,12 +108,13 @@ export function clientSettingsFrom(props: ReadonlyMap<string, string>, bootstrap
   const clientId = props.get('client.id');
   const settings: ClientSettings = { bootstrap, clientId: clientId === undefined || clientId === '' ? undefined : clientId, requestTimeoutMs };
   if (sasl !== null) settings.sasl = sasl;
+  if (tls !== null) settings.tls = tls;
   return settings;
 }
 
 /** What a command's Cluster is opened with: the settings' identity, or the tool's own client id. */
 export function clusterOptions(settings: ClientSettings, defaultClientId: string): ClusterOptions {
-  return { clientId: settings.clientId ?? defaultClientId, requestTimeoutMs: settings.requestTimeoutMs, sasl: settings.sasl ?? null };
+  return { clientId: settings.clientId ?? defaultClientId, requestTimeoutMs: settings.requestTimeoutMs, sasl: settings.sasl ?? null, tls: settings.tls ?? null };
 }
 
 /** Reads a Java properties file named by a flag; a missing or unreadable file is one clear line. */

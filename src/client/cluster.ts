@@ -8,6 +8,7 @@ import { MetadataResponse } from '../protocol/generated/clients/metadata-respons
 import { ZERO_UUID } from '../protocol/primitives.js';
 import { BrokerConnection, ConnectionError, api, type Api } from './connection.js';
 import type { SaslCredentials } from './sasl.js';
+import type { TlsSettings } from './tls.js';
 
 export const METADATA = api(MetadataRequest, MetadataResponse);
 
@@ -21,6 +22,8 @@ export interface ClusterOptions {
   retryBackoffMaxMs?: number;
   /** SASL identity every connection authenticates with (security.protocol=SASL_PLAINTEXT); null for PLAINTEXT. */
   sasl?: SaslCredentials | null;
+  /** TLS every connection is made with (security.protocol=SSL or SASL_SSL); null for plain TCP. */
+  tls?: TlsSettings | null;
 }
 
 export interface BrokerInfo {
@@ -114,6 +117,7 @@ export class Cluster {
       retryBackoffMs: options.retryBackoffMs ?? 100,
       retryBackoffMaxMs: options.retryBackoffMaxMs ?? 1_000,
       sasl: options.sasl ?? null,
+      tls: options.tls ?? null,
     };
     const servers = parseBootstrap(bootstrap);
     const connection = await connectToFirst(servers, opts);

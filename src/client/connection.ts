@@ -3,6 +3,7 @@
 // With SASL credentials it authenticates as Kafka's clients do: ApiVersions, SaslHandshake v1,
 // then SaslAuthenticate, before any other request.
 import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { headerVersions } from '../protocol/api-keys.js';
 import type { MessageCodec } from '../protocol/codec.js';
 import { ApiKey } from '../protocol/generated/api-keys.js';
@@ -17,6 +18,7 @@ import { SaslAuthenticateResponse } from '../protocol/generated/clients/sasl-aut
 import { SaslHandshakeRequest } from '../protocol/generated/clients/sasl-handshake-request.js';
 import { SaslHandshakeResponse } from '../protocol/generated/clients/sasl-handshake-response.js';
 import { plainClientMessage, type SaslCredentials } from './sasl.js';
+import { tlsConnectOptions, type TlsSettings } from './tls.js';
 
 export interface Api<Req, Res> {
   apiKey: number;
@@ -36,6 +38,8 @@ export interface ConnectionOptions {
   maxResponseBytes?: number;
   /** Authenticate with these (security.protocol=SASL_PLAINTEXT); null connects without SASL. Default: defaultSaslCredentials(). */
   sasl?: SaslCredentials | null;
+  /** Connect over TLS with these (security.protocol=SSL or SASL_SSL); null connects over plain TCP. */
+  tls?: TlsSettings | null;
 }
 
 /** The connection failed or was closed: the broker is unreachable, not wrong. */
@@ -87,15 +91,17 @@ export class BrokerConnection {
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       sasl: options.sasl ?? null,
+      tls: options.tls ?? null,
     };
     const address = `${host}:${port}`;
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = connectTcp({ host, port });
+      const tls = opts.tls;
+      const s = tls === null ? connectTcp({ host, port }) : connectTls(tlsConnectOptions(tls, host, port));
       const timer = setTimeout(() => {
         s.destroy();
         reject(new ConnectionError(`timed out connecting to ${address}`, address));
       }, opts.requestTimeoutMs);
-      s.once('connect', () => {
+      s.once(tls === null ? 'connect' : 'secureConnect', () => {
         clearTimeout(timer);
         resolve(s);
       });

@@ -79,6 +79,16 @@ const K: AnyConfigKey[] = [
   { name: 'security.inter.broker.protocol', type: 'string', default: 'PLAINTEXT', validator: oneOf(...SECURITY_PROTOCOLS), importance: 'medium', dynamic: 'read-only', description: 'Older way to pick the inter-broker listener, by protocol; set this or inter.broker.listener.name, not both.' },
   { name: 'sasl.enabled.mechanisms', type: 'list', default: ['GSSAPI'], importance: 'medium', dynamic: 'read-only', description: 'SASL mechanisms SASL listeners accept; listener.name.<listener>.sasl.enabled.mechanisms overrides it for one listener. tk serves PLAIN.' },
   { name: 'sasl.mechanism.inter.broker.protocol', type: 'string', default: 'GSSAPI', importance: 'medium', dynamic: 'read-only', description: 'SASL mechanism brokers use to talk to each other over a SASL inter-broker listener.' },
+  // TLS of SSL and SASL_SSL listeners, read by daemon/security/tls.ts; listener.name.<listener>.ssl.* overrides each for one listener. tk reads PEM stores only.
+  { name: 'ssl.keystore.type', type: 'string', default: 'JKS', importance: 'medium', dynamic: 'per-broker', description: 'Format of the keystore; tk reads PEM only.' },
+  { name: 'ssl.keystore.location', type: 'string', default: null, importance: 'high', dynamic: 'per-broker', description: 'A PEM file holding the private key and certificate chain SSL listeners present.' },
+  { name: 'ssl.keystore.key', type: 'password', default: null, importance: 'high', dynamic: 'per-broker', description: 'The private key in PEM, given inline instead of ssl.keystore.location.' },
+  { name: 'ssl.keystore.certificate.chain', type: 'password', default: null, importance: 'high', dynamic: 'per-broker', description: 'The certificate chain in PEM, given inline with ssl.keystore.key.' },
+  { name: 'ssl.key.password', type: 'password', default: null, importance: 'high', dynamic: 'per-broker', description: 'Password of an encrypted private key.' },
+  { name: 'ssl.truststore.type', type: 'string', default: 'JKS', importance: 'medium', dynamic: 'per-broker', description: 'Format of the truststore; tk reads PEM only.' },
+  { name: 'ssl.truststore.location', type: 'string', default: null, importance: 'high', dynamic: 'per-broker', description: 'A PEM file of the CA certificates client certificates are verified against.' },
+  { name: 'ssl.truststore.certificates', type: 'password', default: null, importance: 'high', dynamic: 'per-broker', description: 'The trusted CA certificates in PEM, given inline instead of ssl.truststore.location.' },
+  { name: 'ssl.client.auth', type: 'string', default: 'none', validator: oneOf('required', 'requested', 'none'), importance: 'medium', dynamic: 'per-broker', description: 'Whether SSL listeners ask clients for a certificate: required, requested or none.' },
 
   // KRaft quorum
   { name: 'controller.quorum.voters', type: 'list', default: [], importance: 'high', dynamic: 'read-only', description: 'The static controller quorum as id@host:port entries.' },
@@ -538,13 +548,19 @@ export function isListenerSaslKey(name: string): boolean {
   return /^listener\.name\.[^.]+\.(sasl\.enabled\.mechanisms|[^.]+\.sasl\.jaas\.config)$/.test(name);
 }
 
+/** listener.name.<listener>.ssl.*: one listener's form of an ssl.* key tk defines. */
+function isListenerSslKey(name: string): boolean {
+  const m = /^listener\.name\.[^.]+\.(ssl\..+)$/.exec(name);
+  return m !== null && BROKER_CONFIG_DEF.has(m[1]!);
+}
+
 /**
  * Parses and checks a broker's properties. Unknown keys become warnings; a bad value or a
  * combination Kafka would refuse at start-up throws ConfigError naming the key.
  */
 export function resolveBrokerConfig(props: ReadonlyMap<string, string>): ResolvedBrokerConfig {
   const p = BROKER_CONFIG_DEF.parse(props);
-  const warnings: string[] = p.unknown.filter((name) => !isListenerSaslKey(name)).map((name) => `unknown configuration '${name}' ignored`);
+  const warnings: string[] = p.unknown.filter((name) => !isListenerSaslKey(name) && !isListenerSslKey(name)).map((name) => `unknown configuration '${name}' ignored`);
   for (const [name, reason] of IGNORED_BROKER_CONFIGS) {
     if (p.isSet(name)) warnings.push(`configuration '${name}' accepted but ignored: ${reason}`);
   }
