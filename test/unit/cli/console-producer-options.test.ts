@@ -67,7 +67,17 @@ describe('producer settings', () => {
         maxRequestSize: 1048576,
         deliveryTimeoutMs: 120000,
         maxInFlight: 5,
+        sasl: null,
       },
+    });
+  });
+
+  it('carries the SASL identity of security.protocol=SASL_PLAINTEXT', () => {
+    const jaas = 'org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="secret";';
+    expect(settings({ 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'PLAIN', 'sasl.jaas.config': jaas }).options.sasl).toEqual({
+      mechanism: 'PLAIN',
+      username: 'alice',
+      password: 'secret',
     });
   });
 
@@ -94,8 +104,8 @@ describe('producer settings', () => {
     expect(() => settings(props, flags)).toThrow(new ProducerConfigError(message));
   });
 
-  it('refuses a security protocol tk cannot speak', () => {
-    expect(() => settings({ 'security.protocol': 'SASL_SSL' })).toThrow('security.protocol=SASL_SSL is not supported yet');
+  it('refuses a security protocol Kafka does not know', () => {
+    expect(() => settings({ 'security.protocol': 'TLS' })).toThrow('Invalid value TLS for configuration security.protocol');
   });
 
   it('raises delivery.timeout.ms when it was not set, as KafkaProducer does', () => {
