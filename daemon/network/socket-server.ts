@@ -73,6 +73,11 @@ export class SocketServer {
           serve(socket);
         },
       );
+      // Tracked from the first byte, so that shutdown does not wait on a client stuck in its handshake.
+      server.on('connection', (raw: Socket) => {
+        this.sockets.add(raw);
+        raw.on('close', () => this.sockets.delete(raw));
+      });
       server.on('tlsClientError', (err, socket) => {
         this.log.debug(`TLS handshake with ${socket.remoteAddress}:${socket.remotePort} on ${listener.name} failed: ${err.message}`);
         socket.destroy();

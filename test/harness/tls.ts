@@ -14,6 +14,8 @@ export interface TestCertificates {
   readonly serverCert: string;
   /** serverKey and serverCert in one file: a PEM keystore. */
   readonly serverKeystore: string;
+  /** serverKey as encrypted PKCS#8, its password ENCRYPTED_KEY_PASSWORD (Kafka's ssl.key.password). */
+  readonly serverEncryptedKey: string;
   readonly clientKey: string;
   readonly clientCert: string;
   readonly clientKeystore: string;
@@ -22,6 +24,7 @@ export interface TestCertificates {
   remove(): void;
 }
 
+export const ENCRYPTED_KEY_PASSWORD = 'key-secret';
 const CLIENT_SUBJECT = '/C=US/O=tk/OU=test/CN=client';
 
 function openssl(args: string[], cwd: string): void {
@@ -41,6 +44,7 @@ export function makeTestCertificates(): TestCertificates {
   openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=tk-test-ca'], dir);
   signed(dir, 'server', '/CN=localhost', 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
   signed(dir, 'client', CLIENT_SUBJECT, 'extendedKeyUsage=clientAuth\n');
+  openssl(['pkcs8', '-topk8', '-in', 'server.key', '-out', 'server-encrypted.key', '-passout', `pass:${ENCRYPTED_KEY_PASSWORD}`, '-v2', 'aes-256-cbc'], dir);
   const at = (file: string) => join(dir, file);
   return {
     dir,
@@ -48,6 +52,7 @@ export function makeTestCertificates(): TestCertificates {
     serverKey: at('server.key'),
     serverCert: at('server.pem'),
     serverKeystore: at('server-keystore.pem'),
+    serverEncryptedKey: at('server-encrypted.key'),
     clientKey: at('client.key'),
     clientCert: at('client.pem'),
     clientKeystore: at('client-keystore.pem'),

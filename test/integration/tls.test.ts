@@ -3,6 +3,7 @@
 // refuses a client without a certificate, a plaintext client on a TLS port gets nothing and
 // harms nothing, and tk itself connects with PEM stores from --command-config.
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,5 +175,20 @@ describe('TLS settings tk cannot use', () => {
     expect(result.stderr).toContain('ssl.keystore.type=JKS is not supported on listener SSL: tk reads PEM stores only (set ssl.keystore.type=PEM)');
     expect(readdirSync(logDir)).toEqual([]);
     rmSync(logDir, { recursive: true, force: true });
+  });
+});
+
+// Last, as it stops the shared broker.
+describe('shutdown', () => {
+  it('does not wait for a client stalled in its TLS handshake', async () => {
+    const stalled = connect({ host: HOST, port: broker.listenerPorts.SSL! });
+    await new Promise<void>((resolve, reject) => stalled.once('connect', resolve).once('error', reject));
+    try {
+      const begun = Date.now();
+      expect(await broker.stop()).toBe(0);
+      expect(Date.now() - begun).toBeLessThan(10_000);
+    } finally {
+      stalled.destroy();
+    }
   });
 });
