@@ -5,27 +5,30 @@ import type { ConfigsPlan } from '../src/cli/configs/options.js';
 import type { Admin, ConfigEntryDescription } from '../src/client/admin.js';
 
 export class Configs extends TkCommand {
-  static override summary = 'Describe or change the dynamic configs of topics and brokers (kafka-configs.sh).';
+  static override summary = "Describe or change the dynamic configs of topics and brokers, and users' SCRAM credentials (kafka-configs.sh).";
   static override description =
-    'Exactly one action: --describe or --alter. Entity types topics and brokers (a broker id, or --entity-default / --broker-defaults for the cluster-wide default); users, clients, ips, groups, client-metrics and broker-loggers are not supported yet. When stdout is not a terminal the text is exactly what kafka-configs.sh prints.';
+    'Exactly one action: --describe or --alter. Entity types topics, brokers (a broker id, or --entity-default / --broker-defaults for the cluster-wide default) and users (their SCRAM-SHA-256 / SCRAM-SHA-512 credentials; the password is salted by tk and never sent); quotas, clients, ips, groups, client-metrics and broker-loggers are not supported yet. When stdout is not a terminal the text is exactly what kafka-configs.sh prints.';
   static override examples = [
     '<%= config.bin %> configs --describe --topic events',
     "<%= config.bin %> configs --alter --topic events --add-config 'retention.ms=86400000,cleanup.policy=[compact,delete]'",
     '<%= config.bin %> configs --alter --topic events --delete-config retention.ms',
     '<%= config.bin %> configs --describe --broker 1 --all',
     '<%= config.bin %> configs --alter --broker-defaults --add-config log.retention.ms=3600000',
+    "<%= config.bin %> configs --alter --user alice --add-config 'SCRAM-SHA-256=[iterations=8192,password=alice-secret]'",
+    '<%= config.bin %> configs --describe --entity-type users',
   ];
   static override flags = {
     ...clientFlags,
     describe: Flags.boolean({ description: 'List configs for the given entity.', helpGroup: 'ACTION', default: false }),
     alter: Flags.boolean({ description: 'Alter the configuration for the entity.', helpGroup: 'ACTION', default: false }),
     all: Flags.boolean({ description: 'List all configs for the given entity, including static configs if available.' }),
-    'entity-type': Flags.string({ description: 'Type of entity: topics or brokers.', helpValue: 'TYPE', multiple: true, default: [] }),
-    'entity-name': Flags.string({ description: 'Name of entity (topic name or broker id).', helpValue: 'NAME', multiple: true, default: [] }),
+    'entity-type': Flags.string({ description: 'Type of entity: topics, brokers or users.', helpValue: 'TYPE', multiple: true, default: [] }),
+    'entity-name': Flags.string({ description: 'Name of entity (topic name, broker id or user principal).', helpValue: 'NAME', multiple: true, default: [] }),
     'entity-default': Flags.boolean({ description: 'The cluster-wide default of the entity type (brokers).' }),
     topic: Flags.string({ description: "The topic's name.", helpValue: 'TOPIC' }),
     broker: Flags.string({ description: "The broker's ID.", helpValue: 'ID' }),
     'broker-defaults': Flags.boolean({ description: 'The config defaults for all brokers.' }),
+    user: Flags.string({ description: "The user's principal name.", helpValue: 'USER' }),
     'add-config': Flags.string({ description: "Key value pairs of configs to add; square brackets group values with commas: 'k1=v1,k2=[v1,v2],k3=v3'.", helpValue: 'CONFIGS' }),
     'add-config-file': Flags.string({ description: 'Path to a properties file with configs to add.', helpValue: 'FILE' }),
     'delete-config': Flags.string({ description: "Config keys to remove: 'k1,k2'.", helpValue: 'KEYS', multiple: true, default: [] }),
@@ -49,6 +52,7 @@ export class Configs extends TkCommand {
         topic: flags.topic,
         broker: flags.broker,
         brokerDefaults: flags['broker-defaults'],
+        user: flags.user,
         addConfig: flags['add-config'],
         addConfigFile: flags['add-config-file'],
         deleteConfig: flags['delete-config'],
@@ -98,6 +102,12 @@ export class Configs extends TkCommand {
 
   private async describe(admin: Admin, plan: ConfigsPlan): Promise<void> {
     const render = await import('../src/cli/configs/render.js');
+    if (plan.entityType === 'users') {
+      const { describeUsers, renderDescribedUsers } = await import('../src/cli/configs/users.js');
+      const users = await describeUsers(admin, plan.entityName);
+      process.stdout.write(this.json ? `${JSON.stringify({ users })}\n` : renderDescribedUsers(users));
+      return;
+    }
     let names: string[];
     if (plan.entityName !== undefined) names = [plan.entityName];
     else if (plan.entityType === 'topics') names = await admin.listTopics({ includeInternal: true });
@@ -121,6 +131,16 @@ export class Configs extends TkCommand {
     const name = plan.entityName!;
     const added = new Map([...(addConfigFile !== undefined ? await readPropertiesFile(addConfigFile, 'add-config-file') : []), ...(addConfig !== undefined ? parseAddConfig(addConfig) : [])]);
     for (const notice of checkConfigsToAdd(added)) if (!this.json) process.stdout.write(`${notice}\n`);
+    if (plan.entityType === 'users') {
+      const { userAlterations } = await import('../src/cli/configs/users.js');
+      const outcomes = await admin.alterUserScramCredentials(userAlterations(name, added, plan.deleteConfigs));
+      const failed = outcomes.find((o) => o.error !== undefined);
+      if (failed) throw failed.error;
+      // Never echo a password back: the JSON names the mechanisms added.
+      const addedMechanisms = new Map([...added.keys()].map((k) => [k, '[hidden]']));
+      process.stdout.write(this.json ? render.renderAlteredJson('users', name, addedMechanisms, plan.deleteConfigs) : render.renderAltered('users', name));
+      return;
+    }
     const current = new Map((await this.resourceConfigs(admin, { ...plan, all: false }, name, false)).map((c) => [c.name, c]));
     const missing = plan.deleteConfigs.filter((k) => !current.has(k));
     if (missing.length > 0) throw new ConfigsUsageError(`Invalid config(s): ${missing.join(',')}`);

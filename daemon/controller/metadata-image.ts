@@ -9,6 +9,10 @@ import type { TopicRecord } from '../../src/protocol/generated/metadata/topic-re
 import type { RemoveTopicRecord } from '../../src/protocol/generated/metadata/remove-topic-record.js';
 import type { FeatureLevelRecord } from '../../src/protocol/generated/metadata/feature-level-record.js';
 import type { ProducerIdsRecord } from '../../src/protocol/generated/metadata/producer-ids-record.js';
+import type { UserScramCredentialRecord } from '../../src/protocol/generated/metadata/user-scram-credential-record.js';
+import type { RemoveUserScramCredentialRecord } from '../../src/protocol/generated/metadata/remove-user-scram-credential-record.js';
+import { scramMechanismOfType } from '../../src/client/scram.js';
+import { scramCredentialKey, type ScramCredential } from '../security/scram.js';
 
 /** A metadata record with its type (the definitions' apiKey) and version, as the log frames it. */
 export type MetadataRecord =
@@ -19,7 +23,9 @@ export type MetadataRecord =
   | { type: 'PartitionChange'; version: number; record: PartitionChangeRecord }
   | { type: 'RemoveTopic'; version: number; record: RemoveTopicRecord }
   | { type: 'FeatureLevel'; version: number; record: FeatureLevelRecord }
-  | { type: 'ProducerIds'; version: number; record: ProducerIdsRecord };
+  | { type: 'ProducerIds'; version: number; record: ProducerIdsRecord }
+  | { type: 'UserScramCredential'; version: number; record: UserScramCredentialRecord }
+  | { type: 'RemoveUserScramCredential'; version: number; record: RemoveUserScramCredentialRecord };
 
 export const METADATA_RECORD_TYPES = {
   RegisterBroker: 0,
@@ -30,6 +36,8 @@ export const METADATA_RECORD_TYPES = {
   RemoveTopic: 9,
   FeatureLevel: 12,
   ProducerIds: 15,
+  UserScramCredential: 11,
+  RemoveUserScramCredential: 22,
 } as const satisfies Record<MetadataRecord['type'], number>;
 
 /** ConfigRecord resource types, as in DescribeConfigs. */
@@ -76,6 +84,8 @@ export interface MetadataImage {
   readonly configs: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly features: ReadonlyMap<string, number>;
   readonly nextProducerId: bigint;
+  /** SCRAM credentials by scramCredentialKey(mechanism, user). */
+  readonly scramCredentials: ReadonlyMap<string, ScramCredential>;
 }
 
 export const EMPTY_IMAGE: MetadataImage = {
@@ -86,6 +96,7 @@ export const EMPTY_IMAGE: MetadataImage = {
   configs: new Map(),
   features: new Map(),
   nextProducerId: 0n,
+  scramCredentials: new Map(),
 };
 
 export function configKey(resourceType: number, resourceName: string): string {
@@ -112,6 +123,7 @@ export function replay(image: MetadataImage, records: readonly MetadataRecord[],
   let configs: Map<string, ReadonlyMap<string, string>> | null = null;
   let features: Map<string, number> | null = null;
   let nextProducerId = image.nextProducerId;
+  let scram: Map<string, ScramCredential> | null = null;
 
   const topics = (): [Map<string, TopicImage>, Map<string, TopicImage>] => {
     byName ??= new Map(image.topicsByName);
@@ -205,6 +217,21 @@ export function replay(image: MetadataImage, records: readonly MetadataRecord[],
       case 'ProducerIds':
         nextProducerId = r.record.nextProducerId;
         break;
+      case 'UserScramCredential': {
+        const mechanism = scramMechanismOfType(r.record.mechanism);
+        if (mechanism === undefined) break; // a mechanism tk does not know cannot be used to log in
+        scram ??= new Map(image.scramCredentials);
+        const { salt, storedKey, serverKey, iterations } = r.record;
+        scram.set(scramCredentialKey(mechanism, r.record.name), { salt, storedKey, serverKey, iterations });
+        break;
+      }
+      case 'RemoveUserScramCredential': {
+        const mechanism = scramMechanismOfType(r.record.mechanism);
+        if (mechanism === undefined) break;
+        scram ??= new Map(image.scramCredentials);
+        scram.delete(scramCredentialKey(mechanism, r.record.name));
+        break;
+      }
     }
   }
 
@@ -216,6 +243,7 @@ export function replay(image: MetadataImage, records: readonly MetadataRecord[],
     configs: configs ?? image.configs,
     features: features ?? image.features,
     nextProducerId,
+    scramCredentials: scram ?? image.scramCredentials,
   };
 }
 

@@ -18,6 +18,8 @@ import {
   type MetadataRecord,
 } from './metadata-image.js';
 import { collidingName, isInternalTopic, validateTopicName } from './topic-names.js';
+import { scramMechanismOfType, serverKey, storedKey } from '../../src/client/scram.js';
+import { publishScramCredentials, scramCredentialKey } from '../security/scram.js';
 
 export interface ControllerResult<T> {
   records: MetadataRecord[];
@@ -62,6 +64,17 @@ export interface ConfigAlteration {
   plan(image: MetadataImage): ReadonlyMap<string, string | null> | ConfigAlterationError;
 }
 
+export interface ScramDeletion {
+  name: string;
+  mechanism: number;
+}
+
+export interface ScramUpsertion extends ScramDeletion {
+  iterations: number;
+  salt: Buffer;
+  saltedPassword: Buffer;
+}
+
 export const PRODUCER_ID_BLOCK_SIZE = 1000n;
 /** metadata.version 3.9-IV0: what Kafka 3.9 clients expect a KRaft cluster to report. */
 export const METADATA_VERSION_LEVEL = 21;
@@ -95,6 +108,7 @@ export class QuorumController {
       if (records.length > 0) {
         const lastOffset = await this.log.append(records);
         this.image = replay(this.image, records, lastOffset);
+        publishScramCredentials(this.image.scramCredentials);
         this.publish(this.image, records);
       }
       return response;
@@ -106,6 +120,7 @@ export class QuorumController {
   /** Replays records read back from the metadata log at start-up. */
   load(records: readonly MetadataRecord[], lastOffset: bigint): void {
     this.image = replay(this.image, records, lastOffset);
+    publishScramCredentials(this.image.scramCredentials);
   }
 
   registerBroker(endpoints: readonly BrokerEndpointImage[], rack: string | null, incarnationId: string): Promise<bigint> {
@@ -327,6 +342,33 @@ export class QuorumController {
         return null;
       });
       return { records, response };
+    });
+  }
+
+  /**
+   * AlterUserScramCredentials, once the handler has refused what is wrong on its face: a deletion
+   * of a credential that does not exist is refused here; the rest commit together. The salted
+   * password becomes StoredKey and ServerKey, as Kafka's ScramControlManager keeps them.
+   */
+  alterUserScramCredentials(deletions: readonly ScramDeletion[], upsertions: readonly ScramUpsertion[]): Promise<Map<string, ConfigAlterationError | null>> {
+    return this.run((image) => {
+      const records: MetadataRecord[] = [];
+      const outcomes = new Map<string, ConfigAlterationError | null>();
+      for (const { name, mechanism } of deletions) {
+        if (!image.scramCredentials.has(scramCredentialKey(scramMechanismOfType(mechanism)!, name))) {
+          outcomes.set(name, { errorCode: ErrorCode.RESOURCE_NOT_FOUND, errorMessage: 'Attempt to delete a user credential that does not exist' });
+        } else {
+          records.push({ type: 'RemoveUserScramCredential', version: 0, record: { name, mechanism } });
+          outcomes.set(name, null);
+        }
+      }
+      for (const u of upsertions) {
+        const mechanism = scramMechanismOfType(u.mechanism)!;
+        const credential = { salt: u.salt, storedKey: storedKey(mechanism, u.saltedPassword), serverKey: serverKey(mechanism, u.saltedPassword), iterations: u.iterations };
+        records.push({ type: 'UserScramCredential', version: 0, record: { name: u.name, mechanism: u.mechanism, ...credential } });
+        outcomes.set(u.name, null);
+      }
+      return { records, response: outcomes };
     });
   }
 

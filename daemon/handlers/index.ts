@@ -1,6 +1,7 @@
 // The one table of APIs this broker serves. ApiVersions answers from it, so what is advertised
 // is exactly what is dispatched.
 import { alterConfigs } from './alter-configs.js';
+import { alterUserScramCredentials } from './alter-user-scram-credentials.js';
 import { apiVersions } from './api-versions.js';
 import { consumerGroupDescribe } from './consumer-group-describe.js';
 import { consumerGroupHeartbeat } from './consumer-group-heartbeat.js';
@@ -14,6 +15,7 @@ import { describeConfigs } from './describe-configs.js';
 import { describeGroups } from './describe-groups.js';
 import { describeLogDirs } from './describe-log-dirs.js';
 import { describeTopicPartitions } from './describe-topic-partitions.js';
+import { describeUserScramCredentials } from './describe-user-scram-credentials.js';
 import { fetch } from './fetch.js';
 import { findCoordinator } from './find-coordinator.js';
 import { heartbeat } from './heartbeat.js';
@@ -67,6 +69,8 @@ const handlers: ApiHandler[] = [
   consumerGroupDescribe,
   saslHandshake,
   saslAuthenticate,
+  describeUserScramCredentials,
+  alterUserScramCredentials,
 ];
 
 export const handlerTable: ReadonlyMap<number, ApiHandler> = new Map(handlers.map((h) => [h.apiKey, h]));

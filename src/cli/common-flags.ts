@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { Flags } from '@oclif/core';
 import type { ClusterOptions } from '../client/cluster.js';
-import { JaasConfigError, PLAIN_LOGIN_MODULE, SUPPORTED_SASL_MECHANISMS, parseJaasConfig, type SaslCredentials, type SaslMechanism } from '../client/sasl.js';
+import { JaasConfigError, loginModuleFor, SUPPORTED_SASL_MECHANISMS, parseJaasConfig, type SaslCredentials, type SaslMechanism } from '../client/sasl.js';
 import { TlsConfigError, tlsSettingsFrom, type TlsSettings } from '../client/tls.js';
 import { parseProperties } from '../config/properties.js';
 import { UserError } from './base-command.js';
@@ -64,10 +64,13 @@ function saslCredentialsFrom(props: ReadonlyMap<string, string>): SaslCredential
   }
   if (entries.length !== 1) throw new UserError(`Invalid value for configuration sasl.jaas.config: JAAS config property contains ${entries.length} login modules, should be 1 module`);
   const { loginModule, options } = entries[0]!;
-  if (loginModule !== PLAIN_LOGIN_MODULE) throw new UserError(`sasl.jaas.config must use ${PLAIN_LOGIN_MODULE} for sasl.mechanism=${mechanism}, not ${loginModule}`);
+  const expectedModule = loginModuleFor(mechanism as SaslMechanism);
+  if (loginModule !== expectedModule) throw new UserError(`sasl.jaas.config must use ${expectedModule} for sasl.mechanism=${mechanism}, not ${loginModule}`);
   const username = options.get('username');
   const password = options.get('password');
-  if (username === undefined || password === undefined) throw new UserError('sasl.jaas.config must give the PlainLoginModule a username and a password');
+  if (username === undefined || password === undefined) {
+    throw new UserError(`sasl.jaas.config must give the ${expectedModule.slice(expectedModule.lastIndexOf('.') + 1)} a username and a password`);
+  }
   return { mechanism: mechanism as SaslMechanism, username, password };
 }
 

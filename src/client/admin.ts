@@ -23,12 +23,19 @@ import { DescribeConfigsResponse, type DescribeConfigsResult } from '../protocol
 import { DescribeLogDirsRequest } from '../protocol/generated/clients/describe-log-dirs-request.js';
 import { DescribeLogDirsResponse, type DescribeLogDirsResult } from '../protocol/generated/clients/describe-log-dirs-response.js';
 import { ZERO_UUID } from '../protocol/primitives.js';
+import { AlterUserScramCredentialsRequest } from '../protocol/generated/clients/alter-user-scram-credentials-request.js';
+import { AlterUserScramCredentialsResponse } from '../protocol/generated/clients/alter-user-scram-credentials-response.js';
+import { DescribeUserScramCredentialsRequest } from '../protocol/generated/clients/describe-user-scram-credentials-request.js';
+import { DescribeUserScramCredentialsResponse } from '../protocol/generated/clients/describe-user-scram-credentials-response.js';
+import { randomScramString, saltedPassword, SCRAM_MECHANISM_TYPES, scramMechanismOfType, type ScramMechanismName } from './scram.js';
 import { ListOffsetsRequest } from '../protocol/generated/clients/list-offsets-request.js';
 import { ListOffsetsResponse } from '../protocol/generated/clients/list-offsets-response.js';
 import { REFRESH_METADATA_ERRORS, requireVersion, type BrokerInfo, type Cluster, type TopicInfo, type TopicPartition } from './cluster.js';
 import { api, ConnectionError, type BrokerConnection } from './connection.js';
 
 const CREATE_TOPICS = api(CreateTopicsRequest, CreateTopicsResponse);
+const DESCRIBE_SCRAM = api(DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse);
+const ALTER_SCRAM = api(AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse);
 const DELETE_TOPICS = api(DeleteTopicsRequest, DeleteTopicsResponse);
 const CREATE_PARTITIONS = api(CreatePartitionsRequest, CreatePartitionsResponse);
 const DELETE_RECORDS = api(DeleteRecordsRequest, DeleteRecordsResponse);
@@ -225,6 +232,18 @@ function deletedRecords(tp: TopicPartition, lowWatermark: bigint, errorCode: num
 function result(name: string, errorCode: number, errorMessage: string | null): TopicResult {
   return { name, errorCode, errorMessage, error: errorCode === ErrorCode.NONE ? null : new KafkaProtocolError(errorCode, errorMessage) };
 }
+
+export interface UserScramCredentials {
+  user: string;
+  /** Why this user could not be described (RESOURCE_NOT_FOUND: no credentials). */
+  error?: KafkaProtocolError;
+  credentials: { mechanism: ScramMechanismName | `UNKNOWN(${number})`; iterations: number }[];
+}
+
+/** Set a user's password for a mechanism, or delete the user's credential for it. */
+export type UserScramCredentialAlteration =
+  | { user: string; mechanism: ScramMechanismName; delete: true }
+  | { user: string; mechanism: ScramMechanismName; iterations: number; password: string };
 
 export class Admin {
   private readonly timeoutMs: number;
@@ -591,6 +610,36 @@ export class Admin {
         }
       }),
     );
+  }
+
+  /** The SCRAM mechanisms and iterations of these users (null: every user that has one). */
+  async describeUserScramCredentials(users: readonly string[] | null): Promise<UserScramCredentials[]> {
+    const connection = await this.cluster.anyConnection();
+    const response = await connection.send(DESCRIBE_SCRAM, requireVersion(connection, DescribeUserScramCredentialsRequest), {
+      users: users === null ? null : users.map((name) => ({ name })),
+    });
+    if (response.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(response.errorCode, response.errorMessage);
+    return response.results.map((r) => ({
+      user: r.user,
+      ...(r.errorCode !== ErrorCode.NONE ? { error: new KafkaProtocolError(r.errorCode, r.errorMessage) } : {}),
+      credentials: r.credentialInfos.map((c) => ({ mechanism: scramMechanismOfType(c.mechanism) ?? (`UNKNOWN(${c.mechanism})` as const), iterations: c.iterations })),
+    }));
+  }
+
+  /**
+   * Sets or deletes SCRAM credentials. As Kafka's Admin, the password never leaves this process:
+   * the request carries a fresh salt and the salted password. Per-user errors are in the result.
+   */
+  async alterUserScramCredentials(alterations: readonly UserScramCredentialAlteration[]): Promise<{ user: string; error?: KafkaProtocolError }[]> {
+    const deletions = alterations.filter((a) => 'delete' in a).map((a) => ({ name: a.user, mechanism: SCRAM_MECHANISM_TYPES[a.mechanism] }));
+    const upsertions = alterations.flatMap((a) => {
+      if ('delete' in a) return [];
+      const salt = Buffer.from(randomScramString(), 'utf8');
+      return [{ name: a.user, mechanism: SCRAM_MECHANISM_TYPES[a.mechanism], iterations: a.iterations, salt, saltedPassword: saltedPassword(a.mechanism, a.password, salt, a.iterations) }];
+    });
+    const connection = await this.cluster.anyConnection();
+    const response = await connection.send(ALTER_SCRAM, requireVersion(connection, AlterUserScramCredentialsRequest), { deletions, upsertions });
+    return response.results.map((r) => ({ user: r.user, ...(r.errorCode !== ErrorCode.NONE ? { error: new KafkaProtocolError(r.errorCode, r.errorMessage) } : {}) }));
   }
 
   close(): void {

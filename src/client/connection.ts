@@ -19,6 +19,7 @@ import { SaslHandshakeRequest } from '../protocol/generated/clients/sasl-handsha
 import { SaslHandshakeResponse } from '../protocol/generated/clients/sasl-handshake-response.js';
 import { plainClientMessage, type SaslCredentials } from './sasl.js';
 import { tlsConnectOptions, type TlsSettings } from './tls.js';
+import { ScramClient, ScramMessageError } from './scram.js';
 
 export interface Api<Req, Res> {
   apiKey: number;
@@ -147,10 +148,23 @@ export class BrokerConnection {
     if (handshake.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(handshake.errorCode, `SaslHandshake with ${this.address} failed`);
     const version = this.usableVersion(SaslAuthenticateRequest);
     if (version === null) throw new ConnectionError(`broker ${this.address} does not offer SaslAuthenticate`, this.address);
-    const response = await this.send(api(SaslAuthenticateRequest, SaslAuthenticateResponse), version, {
-      authBytes: plainClientMessage(credentials.username, credentials.password),
-    });
-    if (response.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(response.errorCode, response.errorMessage);
+    const exchange = async (authBytes: Buffer): Promise<Buffer> => {
+      const response = await this.send(api(SaslAuthenticateRequest, SaslAuthenticateResponse), version, { authBytes });
+      if (response.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(response.errorCode, response.errorMessage);
+      return response.authBytes;
+    };
+    if (credentials.mechanism === 'PLAIN') {
+      await exchange(plainClientMessage(credentials.username, credentials.password));
+      return;
+    }
+    const scram = new ScramClient(credentials.mechanism, credentials.username, credentials.password);
+    try {
+      const serverFirst = await exchange(scram.firstMessage());
+      scram.verifyServerFinal(await exchange(scram.finalMessage(serverFirst)));
+    } catch (err) {
+      if (err instanceof ScramMessageError) throw new KafkaProtocolError(ErrorCode.SASL_AUTHENTICATION_FAILED, err.message);
+      throw err;
+    }
   }
 
   /** The highest version of an API that both sides speak, or null when there is none. */

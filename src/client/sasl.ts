@@ -1,11 +1,15 @@
 // SASL as tk's client and daemon both need it: sasl.jaas.config read as Kafka's JaasConfig reads
-// it (Java StreamTokenizer rules), and the SASL/PLAIN message (RFC 4616).
+// it (Java StreamTokenizer rules), and the SASL/PLAIN message (RFC 4616). SCRAM is in scram.ts.
 
-/** The mechanisms tk speaks. SCRAM needs credentials in the metadata log, which tk does not keep yet. */
-export const SUPPORTED_SASL_MECHANISMS = ['PLAIN'] as const;
+/** The mechanisms tk speaks. */
+export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
 export type SaslMechanism = (typeof SUPPORTED_SASL_MECHANISMS)[number];
 
 export const PLAIN_LOGIN_MODULE = 'org.apache.kafka.common.security.plain.PlainLoginModule';
+export const SCRAM_LOGIN_MODULE = 'org.apache.kafka.common.security.scram.ScramLoginModule';
+
+/** The login module sasl.jaas.config must name for a mechanism. */
+export const loginModuleFor = (mechanism: SaslMechanism): string => (mechanism === 'PLAIN' ? PLAIN_LOGIN_MODULE : SCRAM_LOGIN_MODULE);
 
 export interface SaslCredentials {
   mechanism: SaslMechanism;
