@@ -69,6 +69,11 @@ describe('tk configs for users: SCRAM credentials', () => {
       "SCRAM credential configs for user-principal 'alice' are SCRAM-SHA-256=iterations=8192, SCRAM-SHA-512=iterations=4096",
       "SCRAM credential configs for user-principal 'bob' are SCRAM-SHA-256=iterations=4096",
     ]);
+    expect(await configs('--describe', '--user', 'alice', '--output', 'json')).toEqual({
+      code: 0,
+      stdout: '{"users":[{"user":"alice","credentials":[{"mechanism":"SCRAM-SHA-256","iterations":8192},{"mechanism":"SCRAM-SHA-512","iterations":4096}]}]}\n',
+      stderr: '',
+    });
     // A user without credentials is left out, as Kafka's DescribeUserScramCredentialsResult.users() does.
     expect(await configs('--describe', '--user', 'nobody')).toEqual({ code: 0, stdout: '', stderr: '' });
   });

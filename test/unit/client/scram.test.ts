@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   clientFirstMessage,
   clientFinalWithoutProof,
+  clientProof,
   escapeSaslName,
   parseServerFirst,
   saltedPassword,
@@ -67,6 +68,38 @@ describe('SCRAM-SHA-256 (RFC 7677 section 3)', () => {
     expect(server.user).toBeNull();
     const nobody = new ScramServer('SCRAM-SHA-256', () => undefined);
     expect(() => nobody.evaluate(Buffer.from(RFC7677.clientFirst))).toThrow('Invalid user credentials');
+  });
+});
+
+describe('SCRAM server leniency and strictness, as Kafka\'s ScramSaslServer', () => {
+  const credential = credentialFor('SCRAM-SHA-256', 'pencil', Buffer.from('W22ZaJ0SNY7soEsUEjb6gQ==', 'base64'), 4096);
+
+  it('accepts a final nonce that only ends with the combined one (librdkafka prefixes its own nonce)', () => {
+    const server = new ScramServer('SCRAM-SHA-256', () => credential, () => RFC7677.serverNonce);
+    server.evaluate(Buffer.from(RFC7677.clientFirst));
+    const withoutProof = `c=biws,r=${RFC7677.clientNonce}${RFC7677.clientNonce}${RFC7677.serverNonce}`;
+    const authMessage = `${RFC7677.clientFirst.slice(3)},${RFC7677.serverFirst},${withoutProof}`;
+    const proof = clientProof('SCRAM-SHA-256', saltedPassword('SCRAM-SHA-256', 'pencil', credential.salt, 4096), authMessage);
+    expect(server.evaluate(Buffer.from(`${withoutProof},p=${proof.toString('base64')}`)).toString()).toMatch(/^v=/);
+    expect(server.user).toBe('user');
+  });
+
+  it('refuses a final nonce that is not the combined one', () => {
+    const server = new ScramServer('SCRAM-SHA-256', () => credential, () => RFC7677.serverNonce);
+    server.evaluate(Buffer.from(RFC7677.clientFirst));
+    expect(() => server.evaluate(Buffer.from(RFC7677.clientFinal.replace('hNlF$k0', 'hNlF$k1')))).toThrow('Invalid client nonce in the final client message.');
+  });
+
+  it('refuses an authorization id other than the user, with its own message', () => {
+    const server = new ScramServer('SCRAM-SHA-256', () => credential);
+    let failure: unknown;
+    try {
+      server.evaluate(Buffer.from('n,a=admin,n=user,r=abc'));
+    } catch (err) {
+      failure = err;
+    }
+    expect(failure).toBeInstanceOf(ScramFailure);
+    expect(failure).toMatchObject({ generic: false, message: 'Authentication failed: Client requested an authorization id that is different from username' });
   });
 });
 
