@@ -19,7 +19,7 @@ import {
 } from './metadata-image.js';
 import { collidingName, isInternalTopic, validateTopicName } from './topic-names.js';
 import { scramMechanismOfType, serverKey, storedKey } from '../../src/client/scram.js';
-import { publishScramCredentials, scramCredentialKey } from '../security/scram.js';
+import { scramCredentialKey } from '../security/scram.js';
 
 export interface ControllerResult<T> {
   records: MetadataRecord[];
@@ -108,7 +108,6 @@ export class QuorumController {
       if (records.length > 0) {
         const lastOffset = await this.log.append(records);
         this.image = replay(this.image, records, lastOffset);
-        publishScramCredentials(this.image.scramCredentials);
         this.publish(this.image, records);
       }
       return response;
@@ -120,7 +119,6 @@ export class QuorumController {
   /** Replays records read back from the metadata log at start-up. */
   load(records: readonly MetadataRecord[], lastOffset: bigint): void {
     this.image = replay(this.image, records, lastOffset);
-    publishScramCredentials(this.image.scramCredentials);
   }
 
   registerBroker(endpoints: readonly BrokerEndpointImage[], rack: string | null, incarnationId: string): Promise<bigint> {

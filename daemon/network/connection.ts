@@ -15,9 +15,11 @@ import type { Logger } from '../logger.js';
 import { apiVersionsResponseFor } from '../handlers/api-versions.js';
 import type { ListenerSasl } from '../security/listener-security.js';
 import { SaslAuthenticationFailure, SaslServerSession } from '../security/sasl-authenticator.js';
+import { scramCredentialKey } from '../security/scram.js';
 import type { SaslAuthenticateResponse } from '../../src/protocol/generated/clients/sasl-authenticate-response.js';
 
-const ANONYMOUS = 'User:ANONYMOUS';
+/** The principal of a client nothing has authenticated (PLAINTEXT, TLS without a client certificate). */
+export const ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
 
 export interface ConnectionLimits {
   maxRequestBytes: number;
@@ -50,8 +52,11 @@ export class KafkaConnection {
     private readonly limits: ConnectionLimits,
     private readonly log: Logger,
     saslSettings: ListenerSasl | null = null,
+    /** Who the transport identified (a TLS client certificate's subject); SASL, when used, replaces it. */
+    private readonly transportPrincipal = ANONYMOUS_PRINCIPAL,
   ) {
-    this.sasl = saslSettings === null ? null : new SaslServerSession(saslSettings);
+    // SCRAM logins read the credentials of the broker's current metadata image.
+    this.sasl = saslSettings === null ? null : new SaslServerSession(saslSettings, (mechanism, user) => broker.image.scramCredentials.get(scramCredentialKey(mechanism, user)));
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     socket.setNoDelay(true);
     socket.setTimeout(limits.idleTimeoutMs, () => {
@@ -180,7 +185,7 @@ export class KafkaConnection {
       this.authenticateStep(slot, handler, header.correlationId, apiVersion, versions.response, request);
       return;
     }
-    const principal = this.sasl?.principal ?? ANONYMOUS;
+    const principal = this.sasl?.principal ?? this.transportPrincipal;
     const ctx: RequestContext = { header, apiVersion, listenerName: this.listenerName, clientAddress: this.remote, principal, broker: this.broker };
     let result: ReturnType<ApiHandler['handle']>;
     try {

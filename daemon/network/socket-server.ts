@@ -7,7 +7,7 @@ import type { ApiHandler } from '../handlers/types.js';
 import type { Logger } from '../logger.js';
 import type { ListenerSasl } from '../security/listener-security.js';
 import { sslPrincipal, type ListenerTls } from '../security/tls.js';
-import { KafkaConnection, type ConnectionLimits } from './connection.js';
+import { ANONYMOUS_PRINCIPAL, KafkaConnection, type ConnectionLimits } from './connection.js';
 
 export interface ListenerSpec {
   name: string;
@@ -51,9 +51,10 @@ export class SocketServer {
     if (protocol < 0 || protocol > SASL_SSL || (needsSasl && sasl === null) || (needsTls && tls === null)) {
       throw new Error(`cannot serve listener ${listener.name}: security protocol ${protocol} needs settings tk does not have`);
     }
-    const serve = (socket: Socket): void => {
+    /** `principal`: who the transport says the client is (its TLS certificate), until SASL says otherwise. */
+    const serve = (socket: Socket, principal = ANONYMOUS_PRINCIPAL): void => {
       this.sockets.add(socket);
-      const connection = new KafkaConnection(socket, listener.name, this.handlers, broker, this.limits, this.log, sasl);
+      const connection = new KafkaConnection(socket, listener.name, this.handlers, broker, this.limits, this.log, sasl, principal);
       this.connections.add(connection);
       socket.on('close', () => {
         this.sockets.delete(socket);
@@ -69,8 +70,7 @@ export class SocketServer {
         (socket: TLSSocket) => {
           // A requested certificate that does not verify is not an identity: the client stays anonymous.
           const subject = socket.authorized ? socket.getPeerCertificate().subject : undefined;
-          if (!needsSasl) this.log.debug(`connection ${socket.remoteAddress}:${socket.remotePort} on ${listener.name} is ${sslPrincipal(subject)}`);
-          serve(socket);
+          serve(socket, needsSasl ? ANONYMOUS_PRINCIPAL : sslPrincipal(subject));
         },
       );
       // Tracked from the first byte, so that shutdown does not wait on a client stuck in its handshake.

@@ -9,7 +9,7 @@ import { ErrorCode } from '../../src/protocol/errors.js';
 import type { SaslHandshakeResponse } from '../../src/protocol/generated/clients/sasl-handshake-response.js';
 import type { SaslMechanism } from '../../src/client/sasl.js';
 import type { ListenerSasl } from './listener-security.js';
-import { publishedScramCredential, ScramFailure, ScramServer, type ScramCredentialLookup } from './scram.js';
+import { ScramFailure, ScramServer, type ScramCredentialLookup } from './scram.js';
 
 /** A client that fails authentication; the message goes back to it, as Kafka's SaslAuthenticationException does. */
 export class SaslAuthenticationFailure extends Error {}
@@ -53,7 +53,7 @@ export class SaslServerSession {
 
   constructor(
     private readonly settings: ListenerSasl,
-    private readonly scramCredentials: ScramCredentialLookup = publishedScramCredential,
+    private readonly scramCredentials: ScramCredentialLookup,
   ) {}
 
   get isComplete(): boolean {

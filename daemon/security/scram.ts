@@ -105,16 +105,4 @@ export class ScramServer {
   }
 }
 
-/**
- * The credentials of the broker's latest metadata image. A broker process holds one image, and
- * the SASL sessions of its connections read it here.
- */
-let currentCredentials: ReadonlyMap<string, ScramCredential> = new Map();
-
 export const scramCredentialKey = (mechanism: ScramMechanismName, user: string): string => `${mechanism}:${user}`;
-
-export function publishScramCredentials(credentials: ReadonlyMap<string, ScramCredential>): void {
-  currentCredentials = credentials;
-}
-
-export const publishedScramCredential: ScramCredentialLookup = (mechanism, user) => currentCredentials.get(scramCredentialKey(mechanism, user));

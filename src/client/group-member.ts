@@ -132,6 +132,7 @@ export class GroupMember {
         this.connection = await BrokerConnection.connect(found.host, found.port, {
           clientId: this.cluster.options.clientId,
           sasl: this.cluster.options.sasl,
+          tls: this.cluster.options.tls,
           requestTimeoutMs: Math.max(this.cluster.options.requestTimeoutMs, this.rebalanceTimeoutMs + 5_000),
         });
         return this.connection;

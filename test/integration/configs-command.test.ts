@@ -65,7 +65,11 @@ describe('tk configs: topics', () => {
   });
 
   it('refuses entity types it does not serve yet, and a bad --add-config', async () => {
-    expect(await tk('--describe', '--entity-type', 'users')).toEqual({ code: 1, stdout: '', stderr: 'Entity type users is not supported yet: tk configs handles topics and brokers\n' });
+    expect(await tk('--describe', '--entity-type', 'clients')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Entity type clients is not supported yet: tk configs handles topics, brokers and users (SCRAM credentials)\n',
+    });
     expect(await tk('--alter', '--topic', 'events', '--add-config', 'retention.ms')).toEqual({
       code: 1,
       stdout: '',

@@ -213,7 +213,7 @@ describe('tk over SASL_PLAINTEXT (--command-config)', () => {
   });
 
   it.each([
-    ['sasl.mechanism=SCRAM-SHA-256\n', 'Error: sasl.mechanism=SCRAM-SHA-256 is not supported: tk authenticates with PLAIN only\n'],
+    ['sasl.mechanism=SCRAM-SHA-256\n', 'Error: sasl.jaas.config must be set for sasl.mechanism=SCRAM-SHA-256 (tk reads no JAAS file)\n'],
     ['sasl.mechanism=PLAIN\n', 'Error: sasl.jaas.config must be set for sasl.mechanism=PLAIN (tk reads no JAAS file)\n'],
     [`sasl.mechanism=PLAIN\nsasl.jaas.config=${PLAIN_MODULE} required username="a"\n`, 'Error: Invalid value for configuration sasl.jaas.config: JAAS config entry not terminated by semi-colon\n'],
   ])('refuses settings it cannot honour before connecting: %j', async (extra, stderr) => {
@@ -223,7 +223,7 @@ describe('tk over SASL_PLAINTEXT (--command-config)', () => {
 });
 
 describe('tk broker start with a listener it cannot secure', () => {
-  it('fails with one clear line for an SSL listener', async () => {
+  it('fails with one clear line for an SSL listener without a keystore', async () => {
     const [port, controllerPort] = [await freePort(), await freePort()];
     const logDir = join(dir, 'ssl-broker');
     const result = await runTool('node', [
@@ -237,6 +237,6 @@ describe('tk broker start with a listener it cannot secure', () => {
       '--override', `controller.quorum.voters=1@${HOST}:${controllerPort}`,
       '--override', `log.dirs=${logDir}`,
     ]);
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'Error: listener SSL uses security protocol SSL, which tk cannot serve (no TLS yet): use PLAINTEXT or SASL_PLAINTEXT\n' });
+    expect(result).toEqual({ code: 1, stdout: '', stderr: 'Error: SSL listener SSL has no keystore: set ssl.keystore.location (PEM) or ssl.keystore.key and ssl.keystore.certificate.chain\n' });
   });
 });

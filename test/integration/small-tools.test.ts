@@ -105,7 +105,7 @@ describe('tk get-offsets', () => {
     const viaBrokerList = await runTool('node', ['bin/run.js', 'get-offsets', '--broker-list', broker.bootstrap, '--topic', 'other']);
     expect(viaBrokerList).toEqual({ code: 0, stdout: 'other:0:0\nother:1:5\n', stderr: '' });
     const sasl = file('sasl.properties', 'security.protocol=SASL_SSL\n');
-    expect(await tk('get-offsets', '--command-config', sasl)).toEqual({ code: 1, stdout: '', stderr: 'Error: security.protocol=SASL_SSL is not supported yet: tk connects with PLAINTEXT or SASL_PLAINTEXT only\n' });
+    expect(await tk('get-offsets', '--command-config', sasl)).toEqual({ code: 1, stdout: '', stderr: 'Error: sasl.mechanism=GSSAPI is not supported: tk authenticates with PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 only\n' });
   });
 });
 

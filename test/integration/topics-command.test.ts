@@ -195,14 +195,14 @@ describe('tk topics without a broker', () => {
     });
   });
 
-  it('refuses a security protocol it cannot speak before connecting', async () => {
+  it('refuses client settings it cannot honour before connecting (SASL_SSL with the GSSAPI default)', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const file = join(mkdtempSync(join(tmpdir(), 'tk-cc-')), 'client.properties');
     writeFileSync(file, 'security.protocol=SASL_SSL\n');
     const result = await runTool('node', ['bin/run.js', 'topics', '--list', '--command-config', file, '--bootstrap-server', '127.0.0.1:1']);
-    expect(result).toEqual({ code: 1, stdout: '', stderr: 'Error: security.protocol=SASL_SSL is not supported yet: tk connects with PLAINTEXT or SASL_PLAINTEXT only\n' });
+    expect(result).toEqual({ code: 1, stdout: '', stderr: 'Error: sasl.mechanism=GSSAPI is not supported: tk authenticates with PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 only\n' });
   });
 });
 

@@ -64,10 +64,11 @@ describe('SASL/PLAIN', () => {
 });
 
 describe('SaslServerSession', () => {
+  const NO_SCRAM_CREDENTIALS = (): undefined => undefined;
   const settings = { mechanisms: ['PLAIN' as const], plainUsers: new Map([['alice', 'pw']]) };
 
   it('serves only ApiVersions and SaslHandshake before the handshake, then only SaslAuthenticate', () => {
-    const session = new SaslServerSession(settings);
+    const session = new SaslServerSession(settings, NO_SCRAM_CREDENTIALS);
     expect(session.refusal(ApiKey.ApiVersions)).toBeNull();
     expect(session.refusal(ApiKey.Metadata)).toBe('Unexpected Kafka request of type METADATA during SASL handshake.');
     expect(session.refusal(ApiKey.SaslAuthenticate)).toBe('Unexpected Kafka request of type SASL_AUTHENTICATE during SASL handshake.');
@@ -81,11 +82,11 @@ describe('SaslServerSession', () => {
   });
 
   it('answers an unknown mechanism with UNSUPPORTED_SASL_MECHANISM and the enabled list', () => {
-    expect(new SaslServerSession(settings).handshake('SCRAM-SHA-256', 1)).toEqual({ response: { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: ['PLAIN'] }, accepted: false });
+    expect(new SaslServerSession(settings, NO_SCRAM_CREDENTIALS).handshake('SCRAM-SHA-256', 1)).toEqual({ response: { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: ['PLAIN'] }, accepted: false });
   });
 
   it('expects bare tokens after a v0 handshake and refuses a second handshake', () => {
-    const session = new SaslServerSession(settings);
+    const session = new SaslServerSession(settings, NO_SCRAM_CREDENTIALS);
     session.handshake('PLAIN', 0);
     expect(session.expectsRawToken).toBe(true);
     expect(session.handshake('PLAIN', 0).response.errorCode).toBe(ErrorCode.ILLEGAL_SASL_STATE);
