@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""kafka-python over SASL_PLAINTEXT with SCRAM: produce records, then read them back.
+"""kafka-python over SASL_PLAINTEXT (or SASL_SSL) with SCRAM: produce records, then read them back.
 
-Usage: /usr/bin/python3 scram_client.py BOOTSTRAP MECHANISM USER PASSWORD TOPIC COUNT
+Usage: /usr/bin/python3 scram_client.py BOOTSTRAP MECHANISM USER PASSWORD TOPIC COUNT [CA_FILE]
+With CA_FILE (a PEM CA certificate) it connects over SASL_SSL, trusting that CA.
 MECHANISM is SCRAM-SHA-256 or SCRAM-SHA-512. Produces COUNT records "scram-0".."scram-<COUNT-1>"
 to TOPIC (partition 0), consumes them from the beginning and prints each value, one a line.
 When the broker refuses the credentials it prints "<ExceptionClass>: <message>" on stderr and
@@ -15,19 +16,22 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 
 
-def security(mechanism: str, user: str, password: str) -> dict:
-    return {
-        'security_protocol': 'SASL_PLAINTEXT',
+def security(mechanism: str, user: str, password: str, ca_file) -> dict:
+    settings = {
+        'security_protocol': 'SASL_SSL' if ca_file else 'SASL_PLAINTEXT',
         'sasl_mechanism': mechanism,
         'sasl_plain_username': user,
         'sasl_plain_password': password,
         'request_timeout_ms': 10000,
     }
+    if ca_file:
+        settings['ssl_cafile'] = ca_file
+    return settings
 
 
 def main() -> None:
     bootstrap, mechanism, user, password, topic, count = sys.argv[1:7]
-    settings = security(mechanism, user, password)
+    settings = security(mechanism, user, password, sys.argv[7] if len(sys.argv) > 7 else None)
     try:
         producer = KafkaProducer(bootstrap_servers=bootstrap, client_id='scram-python', **settings)
         for i in range(int(count)):
