@@ -1,13 +1,19 @@
 import { Flags } from '@oclif/core';
 import { TkCommand, UserError } from '../src/cli/base-command.js';
 import { clientFlags, clusterOptions, loadClientSettings } from '../src/cli/common-flags.js';
-import type { ConfigsPlan } from '../src/cli/configs/options.js';
+import type { ConfigsFlags, ConfigsPlan, ServedEntityType } from '../src/cli/configs/options.js';
 import type { Admin, ConfigEntryDescription } from '../src/client/admin.js';
 
+/** Every entity type given and the names matched to them: users and clients quotas use both. */
+interface QuotaEntities {
+  types: ServedEntityType[];
+  names: string[];
+}
+
 export class Configs extends TkCommand {
-  static override summary = "Describe or change the dynamic configs of topics and brokers, and users' SCRAM credentials (kafka-configs.sh).";
+  static override summary = "Describe or change the dynamic configs of topics and brokers, users' SCRAM credentials, and users' and clients' quotas (kafka-configs.sh).";
   static override description =
-    'Exactly one action: --describe or --alter. Entity types topics, brokers (a broker id, or --entity-default / --broker-defaults for the cluster-wide default) and users (their SCRAM-SHA-256 / SCRAM-SHA-512 credentials; the password is salted by tk and never sent); quotas, clients, ips, groups, client-metrics and broker-loggers are not supported yet. When stdout is not a terminal the text is exactly what kafka-configs.sh prints.';
+    'Exactly one action: --describe or --alter. Entity types topics, brokers (a broker id, or --entity-default / --broker-defaults for the cluster-wide default) and users (their SCRAM-SHA-256 / SCRAM-SHA-512 credentials, the password salted by tk and never sent; and their quotas), clients (quotas: producer_byte_rate, consumer_byte_rate, request_percentage, controller_mutation_rate), or users and clients together for a (user, client-id) pair; ips, groups, client-metrics and broker-loggers are not supported yet. When stdout is not a terminal the text is exactly what kafka-configs.sh prints.';
   static override examples = [
     '<%= config.bin %> configs --describe --topic events',
     "<%= config.bin %> configs --alter --topic events --add-config 'retention.ms=86400000,cleanup.policy=[compact,delete]'",
@@ -16,15 +22,17 @@ export class Configs extends TkCommand {
     '<%= config.bin %> configs --alter --broker-defaults --add-config log.retention.ms=3600000',
     "<%= config.bin %> configs --alter --user alice --add-config 'SCRAM-SHA-256=[iterations=8192,password=alice-secret]'",
     '<%= config.bin %> configs --describe --entity-type users',
+    '<%= config.bin %> configs --alter --entity-type clients --entity-name slow --add-config producer_byte_rate=102400,consumer_byte_rate=204800',
+    '<%= config.bin %> configs --describe --entity-type users --entity-default',
   ];
   static override flags = {
     ...clientFlags,
     describe: Flags.boolean({ description: 'List configs for the given entity.', helpGroup: 'ACTION', default: false }),
     alter: Flags.boolean({ description: 'Alter the configuration for the entity.', helpGroup: 'ACTION', default: false }),
     all: Flags.boolean({ description: 'List all configs for the given entity, including static configs if available.' }),
-    'entity-type': Flags.string({ description: 'Type of entity: topics, brokers or users.', helpValue: 'TYPE', multiple: true, default: [] }),
-    'entity-name': Flags.string({ description: 'Name of entity (topic name, broker id or user principal).', helpValue: 'NAME', multiple: true, default: [] }),
-    'entity-default': Flags.boolean({ description: 'The cluster-wide default of the entity type (brokers).' }),
+    'entity-type': Flags.string({ description: 'Type of entity: topics, brokers, users or clients.', helpValue: 'TYPE', multiple: true, default: [] }),
+    'entity-name': Flags.string({ description: 'Name of entity (topic name, broker id, user principal or client id).', helpValue: 'NAME', multiple: true, default: [] }),
+    'entity-default': Flags.boolean({ description: 'The cluster-wide default of the entity type (brokers, users or clients).' }),
     topic: Flags.string({ description: "The topic's name.", helpValue: 'TOPIC' }),
     broker: Flags.string({ description: "The broker's ID.", helpValue: 'ID' }),
     'broker-defaults': Flags.boolean({ description: 'The config defaults for all brokers.' }),
@@ -39,10 +47,9 @@ export class Configs extends TkCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Configs);
     this.json = flags.output === 'json';
-    const { checkConfigsOptions, ConfigsUsageError } = await import('../src/cli/configs/options.js');
+    const { checkConfigsOptions, ConfigsUsageError, entitiesOf } = await import('../src/cli/configs/options.js');
     let plan: ConfigsPlan;
-    try {
-      plan = checkConfigsOptions({
+    const configsFlags: ConfigsFlags = {
         describe: flags.describe,
         alter: flags.alter,
         all: flags.all,
@@ -56,7 +63,9 @@ export class Configs extends TkCommand {
         addConfig: flags['add-config'],
         addConfigFile: flags['add-config-file'],
         deleteConfig: flags['delete-config'],
-      });
+      };
+    try {
+      plan = checkConfigsOptions(configsFlags);
     } catch (err) {
       if (!(err instanceof ConfigsUsageError)) throw err;
       return this.failWith(err.message);
@@ -67,8 +76,9 @@ export class Configs extends TkCommand {
     const cluster = await Cluster.connect(settings.bootstrap, clusterOptions(settings, 'tk-configs'));
     const admin = new Admin(cluster);
     try {
-      if (plan.action === 'describe') await this.describe(admin, plan);
-      else await this.alter(admin, plan, flags['add-config'], flags['add-config-file']);
+      const entities = entitiesOf(configsFlags) as { types: ServedEntityType[]; names: string[] };
+      if (plan.action === 'describe') await this.describe(admin, plan, entities);
+      else await this.alter(admin, plan, entities, flags['add-config'], flags['add-config-file']);
     } catch (err) {
       await this.reportFailure(err);
     } finally {
@@ -100,12 +110,22 @@ export class Configs extends TkCommand {
     return described!.configs.filter((c) => plan.all || c.source === source).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  private async describe(admin: Admin, plan: ConfigsPlan): Promise<void> {
+  private async describe(admin: Admin, plan: ConfigsPlan, entities: QuotaEntities): Promise<void> {
     const render = await import('../src/cli/configs/render.js');
-    if (plan.entityType === 'users') {
+    if (plan.entityType === 'users' || plan.entityType === 'clients') {
+      const { describeQuotas, renderQuotas } = await import('../src/cli/configs/quotas.js');
+      const quotas = await describeQuotas(admin, entities.types, entities.names);
+      if (!this.json) process.stdout.write(renderQuotas(quotas));
+      const jsonQuotas = quotas.map((q) => ({ entity: Object.fromEntries(q.entity), values: Object.fromEntries(q.values) }));
+      // Kafka describes SCRAM credentials only for users alone, and not for the user default.
+      if (entities.types.includes('clients') || plan.entityName === '') {
+        if (this.json) process.stdout.write(`${JSON.stringify({ quotas: jsonQuotas })}\n`);
+        return;
+      }
       const { describeUsers, renderDescribedUsers } = await import('../src/cli/configs/users.js');
       const users = await describeUsers(admin, plan.entityName);
-      process.stdout.write(this.json ? `${JSON.stringify({ users })}\n` : renderDescribedUsers(users));
+      // Users' JSON carries quotas only when there are some, so the credentials-only shape stays as it was.
+      process.stdout.write(this.json ? `${JSON.stringify(jsonQuotas.length > 0 ? { quotas: jsonQuotas, users } : { users })}\n` : renderDescribedUsers(users));
       return;
     }
     let names: string[];
@@ -123,7 +143,7 @@ export class Configs extends TkCommand {
     if (this.json) process.stdout.write(render.renderDescribeJson(described));
   }
 
-  private async alter(admin: Admin, plan: ConfigsPlan, addConfig: string | undefined, addConfigFile: string | undefined): Promise<void> {
+  private async alter(admin: Admin, plan: ConfigsPlan, entities: QuotaEntities, addConfig: string | undefined, addConfigFile: string | undefined): Promise<void> {
     const { parseAddConfig, checkConfigsToAdd, ConfigsUsageError } = await import('../src/cli/configs/options.js');
     const { readPropertiesFile } = await import('../src/cli/common-flags.js');
     const { ConfigResourceType, AlterConfigOpType } = await import('../src/client/admin.js');
@@ -131,9 +151,20 @@ export class Configs extends TkCommand {
     const name = plan.entityName!;
     const added = new Map([...(addConfigFile !== undefined ? await readPropertiesFile(addConfigFile, 'add-config-file') : []), ...(addConfig !== undefined ? parseAddConfig(addConfig) : [])]);
     for (const notice of checkConfigsToAdd(added)) if (!this.json) process.stdout.write(`${notice}\n`);
-    if (plan.entityType === 'users') {
+    if (plan.entityType === 'clients' || entities.types.length === 2) {
+      const { checkClientConfigs } = await import('../src/cli/configs/quotas.js');
+      checkClientConfigs(added, plan.deleteConfigs);
+    }
+    if (plan.entityType === 'users' || plan.entityType === 'clients') {
+      const { isQuotaConfig, alterQuotas } = await import('../src/cli/configs/quotas.js');
       const { userAlterations } = await import('../src/cli/configs/users.js');
-      const outcomes = await admin.alterUserScramCredentials(userAlterations(name, added, plan.deleteConfigs));
+      const scram = entities.types.length === 1 && plan.entityType === 'users' ? userAlterations(name, added, plan.deleteConfigs) : [];
+      if ([...added.keys(), ...plan.deleteConfigs].some(isQuotaConfig)) {
+        await alterQuotas(admin, entities.types, entities.names, added, plan.deleteConfigs);
+        process.stdout.write(this.json ? render.renderAlteredJson(plan.entityType, name, added, plan.deleteConfigs) : render.renderAltered(plan.entityType, name));
+        return;
+      }
+      const outcomes = await admin.alterUserScramCredentials(scram);
       const failed = outcomes.find((o) => o.error !== undefined);
       if (failed) throw failed.error;
       // Never echo a password back: the JSON names the mechanisms added.

@@ -20,6 +20,8 @@ import type { Logger } from './logger.js';
 import { SocketServer, type BoundListener } from './network/socket-server.js';
 import { FetchSessionCache } from './replication/fetch-session.js';
 import { ReplicaManager } from './replication/replica-manager.js';
+import { ByteRateThrottle } from './quotas/byte-rate-throttle.js';
+import { CONSUMER_BYTE_RATE, PRODUCER_BYTE_RATE } from './quotas/client-quota-entities.js';
 
 export interface ListenerSettings {
   name: string;
@@ -79,6 +81,9 @@ const SHUTDOWN_GRACE_MS = 5_000;
 const MAX_FETCH_SESSIONS = 1000;
 
 export class Broker {
+  /** Byte-rate quotas on what producers append and what consumers are sent, per quota entity. */
+  readonly produceQuotas = new ByteRateThrottle(PRODUCER_BYTE_RATE);
+  readonly fetchQuotas = new ByteRateThrottle(CONSUMER_BYTE_RATE);
   readonly handlers: ReadonlyMap<number, ApiHandler>;
   readonly fetchSessions: FetchSessionCache;
   readonly producerIds: ProducerIdManager;

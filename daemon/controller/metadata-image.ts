@@ -11,7 +11,9 @@ import type { FeatureLevelRecord } from '../../src/protocol/generated/metadata/f
 import type { ProducerIdsRecord } from '../../src/protocol/generated/metadata/producer-ids-record.js';
 import type { UserScramCredentialRecord } from '../../src/protocol/generated/metadata/user-scram-credential-record.js';
 import type { RemoveUserScramCredentialRecord } from '../../src/protocol/generated/metadata/remove-user-scram-credential-record.js';
+import type { ClientQuotaRecord } from '../../src/protocol/generated/metadata/client-quota-record.js';
 import { scramMechanismOfType } from '../../src/client/scram.js';
+import { quotaEntityKey, type ClientQuotaEntry } from '../quotas/client-quota-entities.js';
 import { scramCredentialKey, type ScramCredential } from '../security/scram.js';
 
 /** A metadata record with its type (the definitions' apiKey) and version, as the log frames it. */
@@ -25,7 +27,8 @@ export type MetadataRecord =
   | { type: 'FeatureLevel'; version: number; record: FeatureLevelRecord }
   | { type: 'ProducerIds'; version: number; record: ProducerIdsRecord }
   | { type: 'UserScramCredential'; version: number; record: UserScramCredentialRecord }
-  | { type: 'RemoveUserScramCredential'; version: number; record: RemoveUserScramCredentialRecord };
+  | { type: 'RemoveUserScramCredential'; version: number; record: RemoveUserScramCredentialRecord }
+  | { type: 'ClientQuota'; version: number; record: ClientQuotaRecord };
 
 export const METADATA_RECORD_TYPES = {
   RegisterBroker: 0,
@@ -38,6 +41,7 @@ export const METADATA_RECORD_TYPES = {
   ProducerIds: 15,
   UserScramCredential: 11,
   RemoveUserScramCredential: 22,
+  ClientQuota: 14,
 } as const satisfies Record<MetadataRecord['type'], number>;
 
 /** ConfigRecord resource types, as in DescribeConfigs. */
@@ -86,6 +90,8 @@ export interface MetadataImage {
   readonly nextProducerId: bigint;
   /** SCRAM credentials by scramCredentialKey(mechanism, user). */
   readonly scramCredentials: ReadonlyMap<string, ScramCredential>;
+  /** Client quotas by quotaEntityKey(entity); an entity with no quota left is absent. */
+  readonly clientQuotas: ReadonlyMap<string, ClientQuotaEntry>;
 }
 
 export const EMPTY_IMAGE: MetadataImage = {
@@ -97,6 +103,7 @@ export const EMPTY_IMAGE: MetadataImage = {
   features: new Map(),
   nextProducerId: 0n,
   scramCredentials: new Map(),
+  clientQuotas: new Map(),
 };
 
 export function configKey(resourceType: number, resourceName: string): string {
@@ -124,6 +131,7 @@ export function replay(image: MetadataImage, records: readonly MetadataRecord[],
   let features: Map<string, number> | null = null;
   let nextProducerId = image.nextProducerId;
   let scram: Map<string, ScramCredential> | null = null;
+  let quotas: Map<string, ClientQuotaEntry> | null = null;
 
   const topics = (): [Map<string, TopicImage>, Map<string, TopicImage>] => {
     byName ??= new Map(image.topicsByName);
@@ -232,6 +240,17 @@ export function replay(image: MetadataImage, records: readonly MetadataRecord[],
         scram.delete(scramCredentialKey(mechanism, r.record.name));
         break;
       }
+      case 'ClientQuota': {
+        quotas ??= new Map(image.clientQuotas);
+        const key = quotaEntityKey(r.record.entity);
+        const entity = quotas.get(key)?.entity ?? r.record.entity.map(({ entityType, entityName }) => ({ entityType, entityName }));
+        const values = new Map(quotas.get(key)?.values ?? []);
+        if (r.record.remove) values.delete(r.record.key);
+        else values.set(r.record.key, r.record.value);
+        if (values.size === 0) quotas.delete(key);
+        else quotas.set(key, { entity, values });
+        break;
+      }
     }
   }
 
@@ -244,6 +263,7 @@ export function replay(image: MetadataImage, records: readonly MetadataRecord[],
     features: features ?? image.features,
     nextProducerId,
     scramCredentials: scram ?? image.scramCredentials,
+    clientQuotas: quotas ?? image.clientQuotas,
   };
 }
 

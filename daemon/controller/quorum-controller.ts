@@ -20,6 +20,7 @@ import {
 import { collidingName, isInternalTopic, validateTopicName } from './topic-names.js';
 import { scramMechanismOfType, serverKey, storedKey } from '../../src/client/scram.js';
 import { scramCredentialKey } from '../security/scram.js';
+import { entityProblem, quotaEntityKey, valueProblem, type QuotaEntityPart } from '../quotas/client-quota-entities.js';
 
 export interface ControllerResult<T> {
   records: MetadataRecord[];
@@ -57,6 +58,12 @@ export interface ConfigAlterationError {
 }
 
 /** A change to the dynamic configs of one resource, worked out against the image it applies to. */
+/** One AlterClientQuotas entry: a null value removes that key. */
+export interface ClientQuotaAlteration {
+  readonly entity: readonly QuotaEntityPart[];
+  readonly ops: readonly { key: string; value: number | null }[];
+}
+
 export interface ConfigAlteration {
   resourceType: number;
   resourceName: string;
@@ -366,6 +373,37 @@ export class QuorumController {
         records.push({ type: 'UserScramCredential', version: 0, record: { name: u.name, mechanism: u.mechanism, ...credential } });
         outcomes.set(u.name, null);
       }
+      return { records, response: outcomes };
+    });
+  }
+
+  /**
+   * AlterClientQuotas: each entry is checked as Kafka's ClientQuotaControlManager does (entity,
+   * then each key and value; a null value removes the key) and, unless validateOnly, its changed
+   * values are written as ClientQuotaRecords. Answers one outcome per entry, in order.
+   */
+  alterClientQuotas(entries: readonly ClientQuotaAlteration[], validateOnly: boolean): Promise<(ConfigAlterationError | null)[]> {
+    return this.run((image) => {
+      const records: MetadataRecord[] = [];
+      const outcomes = entries.map(({ entity, ops }) => {
+        const invalid = (errorMessage: string): ConfigAlterationError => ({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage });
+        const entityError = entityProblem(entity);
+        if (entityError !== null) return invalid(entityError);
+        const current = image.clientQuotas.get(quotaEntityKey(entity))?.values;
+        const changes: MetadataRecord[] = [];
+        for (const { key, value } of ops) {
+          const recordEntity = entity.map(({ entityType, entityName }) => ({ entityType, entityName }));
+          if (value === null) {
+            if (current?.has(key)) changes.push({ type: 'ClientQuota', version: 0, record: { entity: recordEntity, key, value: 0, remove: true } });
+            continue;
+          }
+          const problem = valueProblem(entity, key, value);
+          if (problem !== null) return invalid(problem);
+          if (current?.get(key) !== value) changes.push({ type: 'ClientQuota', version: 0, record: { entity: recordEntity, key, value, remove: false } });
+        }
+        if (!validateOnly) records.push(...changes);
+        return null;
+      });
       return { records, response: outcomes };
     });
   }

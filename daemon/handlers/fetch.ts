@@ -139,6 +139,12 @@ export const fetch = defineHandler({
       pass = await readPartitions(broker, apiVersion, wanted, request.maxBytes, readCommitted);
     }
 
+    // Over its consumer_byte_rate a consumer gets no data (Kafka takes the bytes back off its rate)
+    // and the throttle time; a new session is not created and its positions stay put.
+    const bytes = pass.results.reduce((sum, r) => sum + (r.records?.length ?? 0), 0);
+    const throttleTimeMs = broker.fetchQuotas.recordAndGetThrottleTimeMs(image.clientQuotas, ctx.principal, ctx.header.clientId ?? '', bytes, false);
+    if (throttleTimeMs > 0) return { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId: session?.id ?? 0, responses: [], nodeEndpoints: [] };
+
     let results = pass.results;
     let responded = wanted;
     if (lookup.kind === 'new') {
@@ -165,6 +171,6 @@ export const fetch = defineHandler({
       responded = wanted.filter((_, i) => keep[i]);
       results = results.filter((_, i) => keep[i]);
     }
-    return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: session?.id ?? 0, responses: group(responded, results), nodeEndpoints: [] };
+    return { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId: session?.id ?? 0, responses: group(responded, results), nodeEndpoints: [] };
   },
 });

@@ -1,5 +1,6 @@
 // The one table of APIs this broker serves. ApiVersions answers from it, so what is advertised
 // is exactly what is dispatched.
+import { alterClientQuotas } from './alter-client-quotas.js';
 import { alterConfigs } from './alter-configs.js';
 import { alterUserScramCredentials } from './alter-user-scram-credentials.js';
 import { apiVersions } from './api-versions.js';
@@ -10,6 +11,7 @@ import { createTopics } from './create-topics.js';
 import { deleteGroups } from './delete-groups.js';
 import { deleteRecords } from './delete-records.js';
 import { deleteTopics } from './delete-topics.js';
+import { describeClientQuotas } from './describe-client-quotas.js';
 import { describeCluster } from './describe-cluster.js';
 import { describeConfigs } from './describe-configs.js';
 import { describeGroups } from './describe-groups.js';
@@ -71,6 +73,8 @@ const handlers: ApiHandler[] = [
   saslAuthenticate,
   describeUserScramCredentials,
   alterUserScramCredentials,
+  describeClientQuotas,
+  alterClientQuotas,
 ];
 
 export const handlerTable: ReadonlyMap<number, ApiHandler> = new Map(handlers.map((h) => [h.apiKey, h]));

@@ -47,7 +47,10 @@ export const produce = defineHandler({
         ),
       })),
     );
+    // Kafka counts the request's size; the record batches are nearly all of it.
+    const bytes = request.topicData.reduce((sum, t) => sum + t.partitionData.reduce((s, p) => s + (p.records?.length ?? 0), 0), 0);
+    const throttleTimeMs = broker.produceQuotas.recordAndGetThrottleTimeMs(broker.image.clientQuotas, ctx.principal, ctx.header.clientId ?? '', bytes);
     if (request.acks === 0) return null;
-    return { responses, throttleTimeMs: 0, nodeEndpoints: [] };
+    return { responses, throttleTimeMs, nodeEndpoints: [] };
   },
 });

@@ -38,6 +38,14 @@ export class KafkaConnection {
   private readonly pending: PendingResponse[] = [];
   private readingPaused = false;
   private processing = false;
+  /** Set while a quota throttle holds this connection's reads (Kafka mutes the channel). */
+  private throttledUntil = 0;
+  private throttleTimer: NodeJS.Timeout | null = null;
+  /**
+   * While client quotas exist, a Produce or Fetch is served alone, as Kafka serves every request
+   * of a connection: its throttle must hold the client before the next request is read.
+   */
+  private quotaGate: PendingResponse | null = null;
   private closed = false;
   /** Set when a response must reach the client before the connection closes (a failed authentication). */
   private closeAfterFlush: string | null = null;
@@ -99,7 +107,7 @@ export class KafkaConnection {
   }
 
   private dispatchFrames(): void {
-    while (!this.closed && this.closeAfterFlush === null && this.buffered >= 4 && this.pending.length < this.limits.maxInFlightRequests) {
+    while (!this.closed && this.closeAfterFlush === null && !this.throttled && this.quotaGateOpen && this.buffered >= 4 && this.pending.length < this.limits.maxInFlightRequests) {
       const size = this.peekSize();
       if (size < 0 || size > this.limits.maxRequestBytes) {
         this.close(`request size ${size} is outside 0..${this.limits.maxRequestBytes} (socket.request.max.bytes)`);
@@ -161,6 +169,7 @@ export class KafkaConnection {
     }
     const slot: PendingResponse = { bytes: undefined };
     this.pending.push(slot);
+    if ((apiKey === ApiKey.Produce || apiKey === ApiKey.Fetch) && this.broker.image.clientQuotas.size > 0) this.quotaGate = slot;
 
     if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
       if (apiKey === ApiKey.ApiVersions) {
@@ -262,6 +271,7 @@ export class KafkaConnection {
         handler.response.encode(w, response, apiVersion);
         w.patchInt32(sizeAt, w.offset - 4);
         slot.bytes = w.finish();
+        this.throttleFor((response as { throttleTimeMs?: number }).throttleTimeMs ?? 0);
       } catch (err) {
         this.fail(handler.apiKey, apiVersion, err);
         return;
@@ -287,10 +297,36 @@ export class KafkaConnection {
     else this.updateReading();
   }
 
-  /** Back-pressure: stop reading while too many requests wait or the socket's write buffer is full. */
+  private get quotaGateOpen(): boolean {
+    return this.quotaGate === null || this.quotaGate.bytes !== undefined;
+  }
+
+  private get throttled(): boolean {
+    return this.throttledUntil > Date.now();
+  }
+
+  /**
+   * A quota throttle: the response goes out now, then nothing more is read or dispatched from this
+   * client until the throttle time has passed (KIP-219), so a client that ignores it still waits.
+   */
+  private throttleFor(ms: number): void {
+    if (ms <= 0) return;
+    const until = Date.now() + ms;
+    if (until <= this.throttledUntil) return;
+    this.throttledUntil = until;
+    if (this.throttleTimer === null) this.resumeAfterThrottle();
+  }
+
+  private resumeAfterThrottle(): void {
+    const remaining = this.throttledUntil - Date.now();
+    this.throttleTimer = remaining > 0 ? setTimeout(() => this.resumeAfterThrottle(), remaining).unref() : null;
+    if (this.throttleTimer === null && !this.closed) this.processBuffered();
+  }
+
+  /** Back-pressure: stop reading while throttled, too many requests wait or the socket's write buffer is full. */
   private updateReading(): void {
     if (this.closed) return;
-    const busy = this.pending.length >= this.limits.maxInFlightRequests || this.socket.writableNeedDrain;
+    const busy = this.throttled || this.pending.length >= this.limits.maxInFlightRequests || this.socket.writableNeedDrain;
     if (busy && !this.readingPaused) {
       this.socket.pause();
       this.readingPaused = true;

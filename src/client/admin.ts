@@ -27,6 +27,10 @@ import { AlterUserScramCredentialsRequest } from '../protocol/generated/clients/
 import { AlterUserScramCredentialsResponse } from '../protocol/generated/clients/alter-user-scram-credentials-response.js';
 import { DescribeUserScramCredentialsRequest } from '../protocol/generated/clients/describe-user-scram-credentials-request.js';
 import { DescribeUserScramCredentialsResponse } from '../protocol/generated/clients/describe-user-scram-credentials-response.js';
+import { AlterClientQuotasRequest } from '../protocol/generated/clients/alter-client-quotas-request.js';
+import { AlterClientQuotasResponse } from '../protocol/generated/clients/alter-client-quotas-response.js';
+import { DescribeClientQuotasRequest } from '../protocol/generated/clients/describe-client-quotas-request.js';
+import { DescribeClientQuotasResponse } from '../protocol/generated/clients/describe-client-quotas-response.js';
 import { randomScramString, saltedPassword, SCRAM_MECHANISM_TYPES, scramMechanismOfType, type ScramMechanismName } from './scram.js';
 import { ListOffsetsRequest } from '../protocol/generated/clients/list-offsets-request.js';
 import { ListOffsetsResponse } from '../protocol/generated/clients/list-offsets-response.js';
@@ -36,6 +40,8 @@ import { api, ConnectionError, type BrokerConnection } from './connection.js';
 const CREATE_TOPICS = api(CreateTopicsRequest, CreateTopicsResponse);
 const DESCRIBE_SCRAM = api(DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse);
 const ALTER_SCRAM = api(AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse);
+const DESCRIBE_QUOTAS = api(DescribeClientQuotasRequest, DescribeClientQuotasResponse);
+const ALTER_QUOTAS = api(AlterClientQuotasRequest, AlterClientQuotasResponse);
 const DELETE_TOPICS = api(DeleteTopicsRequest, DeleteTopicsResponse);
 const CREATE_PARTITIONS = api(CreatePartitionsRequest, CreatePartitionsResponse);
 const DELETE_RECORDS = api(DeleteRecordsRequest, DeleteRecordsResponse);
@@ -238,6 +244,15 @@ export interface UserScramCredentials {
   /** Why this user could not be described (RESOURCE_NOT_FOUND: no credentials). */
   error?: KafkaProtocolError;
   credentials: { mechanism: ScramMechanismName | `UNKNOWN(${number})`; iterations: number }[];
+}
+
+/** A client quota entity: entity type (user, client-id, ip) → name, null for the default. */
+export type ClientQuotaEntity = ReadonlyMap<string, string | null>;
+
+/** DescribeClientQuotas filter components: an exact name, the default (null), or any name ('any'). */
+export interface ClientQuotaFilterComponent {
+  entityType: string;
+  match: string | null | 'any';
 }
 
 /** Set a user's password for a mechanism, or delete the user's credential for it. */
@@ -640,6 +655,36 @@ export class Admin {
     const connection = await this.cluster.anyConnection();
     const response = await connection.send(ALTER_SCRAM, requireVersion(connection, AlterUserScramCredentialsRequest), { deletions, upsertions });
     return response.results.map((r) => ({ user: r.user, ...(r.errorCode !== ErrorCode.NONE ? { error: new KafkaProtocolError(r.errorCode, r.errorMessage) } : {}) }));
+  }
+
+  /**
+   * The quotas of the entities matching every component; strict: entities with no other types.
+   * A refused filter throws.
+   */
+  async describeClientQuotas(components: readonly ClientQuotaFilterComponent[], strict: boolean): Promise<{ entity: ClientQuotaEntity; values: Map<string, number> }[]> {
+    const connection = await this.cluster.anyConnection();
+    const response = await connection.send(DESCRIBE_QUOTAS, requireVersion(connection, DescribeClientQuotasRequest), {
+      components: components.map((c) => (c.match === 'any' ? { entityType: c.entityType, matchType: 2, match: null } : { entityType: c.entityType, matchType: c.match === null ? 1 : 0, match: c.match })),
+      strict,
+    });
+    if (response.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(response.errorCode, response.errorMessage);
+    return (response.entries ?? []).map((e) => ({
+      entity: new Map(e.entity.map((p) => [p.entityType, p.entityName])),
+      values: new Map(e.values.map((v) => [v.key, v.value])),
+    }));
+  }
+
+  /** Sets (a number) or removes (null) quota keys of one entity each; per-entity errors are in the result. */
+  async alterClientQuotas(alterations: readonly { entity: ClientQuotaEntity; ops: ReadonlyMap<string, number | null> }[], options: { validateOnly?: boolean } = {}): Promise<{ error?: KafkaProtocolError }[]> {
+    const connection = await this.cluster.anyConnection();
+    const response = await connection.send(ALTER_QUOTAS, requireVersion(connection, AlterClientQuotasRequest), {
+      entries: alterations.map((a) => ({
+        entity: [...a.entity].map(([entityType, entityName]) => ({ entityType, entityName })),
+        ops: [...a.ops].map(([key, value]) => ({ key, value: value ?? 0, remove: value === null })),
+      })),
+      validateOnly: options.validateOnly ?? false,
+    });
+    return response.entries.map((e) => (e.errorCode !== ErrorCode.NONE ? { error: new KafkaProtocolError(e.errorCode, e.errorMessage) } : {}));
   }
 
   close(): void {

@@ -65,10 +65,10 @@ describe('tk configs: topics', () => {
   });
 
   it('refuses entity types it does not serve yet, and a bad --add-config', async () => {
-    expect(await tk('--describe', '--entity-type', 'clients')).toEqual({
+    expect(await tk('--describe', '--entity-type', 'ips')).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'Entity type clients is not supported yet: tk configs handles topics, brokers and users (SCRAM credentials)\n',
+      stderr: 'Entity type ips is not supported yet: tk configs handles topics, brokers, users and clients\n',
     });
     expect(await tk('--alter', '--topic', 'events', '--add-config', 'retention.ms')).toEqual({
       code: 1,

@@ -1,6 +1,6 @@
 // `tk configs` options checked as kafka-configs.sh (3.9 ConfigCommand) checks them, with its
 // messages; and --add-config parsed as it parses it ('k1=v1,k2=[a,b]': brackets group a list).
-// Topics, brokers, and users for their SCRAM credentials are served; quotas are not.
+// Topics, brokers, users (SCRAM credentials and quotas) and clients (quotas) are served.
 
 /** A usage problem: Kafka prints the message alone on stderr and exits 1. */
 export class ConfigsUsageError extends Error {
@@ -23,10 +23,11 @@ export interface ConfigsFlags {
   deleteConfig: readonly string[];
 }
 
-export type ServedEntityType = 'topics' | 'brokers' | 'users';
+export type ServedEntityType = 'topics' | 'brokers' | 'users' | 'clients';
 
 export interface ConfigsPlan {
   action: 'describe' | 'alter';
+  /** The first entity type given (users and clients may come together: see entitiesOf). */
   entityType: ServedEntityType;
   /** undefined: every entity (describe only); '': the cluster-wide default. */
   entityName: string | undefined;
@@ -36,7 +37,17 @@ export interface ConfigsPlan {
 
 /** Kafka's BrokerSupportedConfigTypes, in the order its message lists them. */
 const KAFKA_ENTITY_TYPES = ['topics', 'clients', 'users', 'brokers', 'ips', 'broker-loggers', 'client-metrics', 'groups'];
-const SERVED: readonly string[] = ['topics', 'brokers', 'users'];
+const SERVED: readonly string[] = ['topics', 'brokers', 'users', 'clients'];
+
+/**
+ * Every entity type given, and the names matched to them in order (fewer names than types: any
+ * name). Names come --entity-name ones first, then --entity-default, then the shorthands.
+ */
+export function entitiesOf(f: ConfigsFlags): { types: string[]; names: string[] } {
+  const types = [...f.entityType, ...(f.topic !== undefined ? ['topics'] : []), ...(f.broker !== undefined || f.brokerDefaults ? ['brokers'] : []), ...(f.user !== undefined ? ['users'] : [])];
+  const names = [...f.entityName, ...(f.entityDefault ? [''] : []), ...(f.topic !== undefined ? [f.topic] : []), ...(f.broker !== undefined ? [f.broker] : []), ...(f.brokerDefaults ? [''] : []), ...(f.user !== undefined ? [f.user] : [])];
+  return { types, names };
+}
 
 /** ConfigCommandOptions.checkArgs and processCommand's checks, in their order. */
 export function checkConfigsOptions(f: ConfigsFlags): ConfigsPlan {
@@ -44,19 +55,17 @@ export function checkConfigsOptions(f: ConfigsFlags): ConfigsPlan {
   if (f.describe && f.addConfig !== undefined) throw new ConfigsUsageError('Option "[describe]" can\'t be used with option "[add-config]"');
   if (f.describe && f.deleteConfig.length > 0) throw new ConfigsUsageError('Option "[describe]" can\'t be used with option "[delete-config]"');
 
-  const types = [...f.entityType, ...(f.topic !== undefined ? ['topics'] : []), ...(f.broker !== undefined || f.brokerDefaults ? ['brokers'] : []), ...(f.user !== undefined ? ['users'] : [])];
-  // Entity names in Kafka's order: --entity-name / --entity-default, then the shorthands.
-  const names = [...f.entityName, ...(f.entityDefault ? [''] : []), ...(f.topic !== undefined ? [f.topic] : []), ...(f.broker !== undefined ? [f.broker] : []), ...(f.brokerDefaults ? [''] : []), ...(f.user !== undefined ? [f.user] : [])];
+  const { types, names } = entitiesOf(f);
   const duplicates = types.filter((t, i) => types.indexOf(t) !== i);
   if (duplicates.length > 0) throw new ConfigsUsageError(`Duplicate entity type(s) specified: ${duplicates.join(',')}`);
   for (const t of types) {
     if (!KAFKA_ENTITY_TYPES.includes(t)) {
       throw new ConfigsUsageError(`Invalid entity type ${t}, the entity type must be one of ${KAFKA_ENTITY_TYPES.join(', ')} with a --bootstrap-server or --bootstrap-controller argument`);
     }
-    if (!SERVED.includes(t)) throw new ConfigsUsageError(`Entity type ${t} is not supported yet: tk configs handles topics, brokers and users (SCRAM credentials)`);
+    if (!SERVED.includes(t)) throw new ConfigsUsageError(`Entity type ${t} is not supported yet: tk configs handles topics, brokers, users and clients`);
   }
   if (types.length === 0) throw new ConfigsUsageError('At least one entity type must be specified');
-  if (types.length > 1) throw new ConfigsUsageError("Only 'users' and 'clients' entity types may be specified together");
+  if (types.length > 1 && !(types.length === 2 && types.includes('users') && types.includes('clients'))) throw new ConfigsUsageError("Only 'users' and 'clients' entity types may be specified together");
   const entityFlags = f.entityName.length > 0 || f.entityType.length > 0 || f.entityDefault;
   if (entityFlags && (f.topic !== undefined || f.broker !== undefined || f.brokerDefaults || f.user !== undefined)) {
     throw new ConfigsUsageError('--entity-{type,name,default} should not be used in conjunction with specific entity flags');
@@ -71,7 +80,7 @@ export function checkConfigsOptions(f: ConfigsFlags): ConfigsPlan {
   }
   if (f.describe && entityType === 'topics' && f.entityDefault) throw new ConfigsUsageError('--entity-default must not be specified with --describe of topics');
   if (f.alter) {
-    if (entityType === 'brokers' || entityType === 'users') {
+    if (entityType === 'brokers' || entityType === 'users' || entityType === 'clients') {
       if (!hasName && !hasDefault) throw new ConfigsUsageError('An entity-name or default entity must be specified with --alter of users, clients, brokers or ips');
     } else if (!hasName) throw new ConfigsUsageError(`An entity name must be specified with --alter of ${entityType}`);
     if (f.addConfig !== undefined && f.addConfigFile !== undefined) throw new ConfigsUsageError('Only one of --add-config or --add-config-file must be specified');

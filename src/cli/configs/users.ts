@@ -1,13 +1,13 @@
 // `tk configs` for users: their SCRAM credentials, as kafka-configs.sh (3.9 ConfigCommand) adds,
 // deletes and describes them with --bootstrap-server. The password is salted here and never sent.
-// Quota configs are refused: tk serves no client quotas.
+// Their quota configs are altered in quotas.ts once the checks here pass.
 import type { Admin, UserScramCredentialAlteration } from '../../client/admin.js';
 import { isScramMechanism, SCRAM_MIN_ITERATIONS, type ScramMechanismName } from '../../client/scram.js';
 import { ConfigsUsageError } from './options.js';
+import { isQuotaConfig } from './quotas.js';
 
 /** ConfigCommand's DefaultScramIterations, for a credential given without iterations (or -1). */
 const DEFAULT_ITERATIONS = 4096;
-const QUOTA_CONFIGS = ['producer_byte_rate', 'consumer_byte_rate', 'request_percentage', 'controller_mutation_rate'];
 
 /** `[iterations=N,]password=P`, brackets already dropped by parseAddConfig. */
 function scramUpsertion(user: string, mechanism: ScramMechanismName, value: string): UserScramCredentialAlteration {
@@ -19,19 +19,19 @@ function scramUpsertion(user: string, mechanism: ScramMechanismName, value: stri
   return { user, mechanism, iterations, password: match[2]! };
 }
 
-/** The alterations of `--alter --entity-type users`, with ConfigCommand's checks and messages. */
+/** The SCRAM alterations of `--alter --entity-type users`, with ConfigCommand's checks and messages; none when quotas are altered. */
 export function userAlterations(user: string, added: ReadonlyMap<string, string>, deleted: readonly string[]): UserScramCredentialAlteration[] {
-  const unknownAdded = [...added.keys()].filter((k) => !isScramMechanism(k) && !QUOTA_CONFIGS.includes(k));
+  const unknownAdded = [...added.keys()].filter((k) => !isScramMechanism(k) && !isQuotaConfig(k));
   if (unknownAdded.length > 0) throw new ConfigsUsageError(`Only quota and SCRAM credential configs can be added for 'users' using --bootstrap-server. Unexpected config names: Set(${unknownAdded.join(', ')})`);
-  const unknownDeleted = deleted.filter((k) => !isScramMechanism(k) && !QUOTA_CONFIGS.includes(k));
+  const unknownDeleted = deleted.filter((k) => !isScramMechanism(k) && !isQuotaConfig(k));
   if (unknownDeleted.length > 0) throw new ConfigsUsageError(`Only quota and SCRAM credential configs can be deleted for 'users' using --bootstrap-server. Unexpected config names: ArrayBuffer(${unknownDeleted.join(', ')})`);
-  const quotas = [...added.keys(), ...deleted].filter((k) => QUOTA_CONFIGS.includes(k));
+  const quotas = [...added.keys(), ...deleted].filter(isQuotaConfig);
   const scram = [...added.keys(), ...deleted].filter(isScramMechanism);
   if (scram.length > 0) {
     if (user === '') throw new ConfigsUsageError('The use of --entity-default or --user-defaults is not allowed with User SCRAM Credentials using --bootstrap-server.');
     if (quotas.length > 0) throw new ConfigsUsageError("Cannot alter both quota and SCRAM credential configs simultaneously for 'users' using --bootstrap-server.");
   }
-  if (quotas.length > 0) throw new ConfigsUsageError(`Client quotas are not supported yet: tk configs alters users' SCRAM credentials only (${quotas.join(', ')})`);
+  if (quotas.length > 0) return [];
   return [
     ...deleted.filter(isScramMechanism).map((mechanism) => ({ user, mechanism, delete: true as const })),
     ...[...added].filter(([k]) => isScramMechanism(k)).map(([mechanism, value]) => scramUpsertion(user, mechanism as ScramMechanismName, value)),

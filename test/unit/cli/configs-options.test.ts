@@ -71,7 +71,7 @@ describe('checkConfigsOptions', () => {
     [{ describe: true }, 'At least one entity type must be specified'],
     [{ describe: true, entityType: ['topics', 'topics'] }, 'Duplicate entity type(s) specified: topics'],
     [{ describe: true, entityType: ['things'] }, 'Invalid entity type things, the entity type must be one of topics, clients, users, brokers, ips, broker-loggers, client-metrics, groups with a --bootstrap-server or --bootstrap-controller argument'],
-    [{ describe: true, entityType: ['clients'] }, 'Entity type clients is not supported yet: tk configs handles topics, brokers and users (SCRAM credentials)'],
+    [{ describe: true, entityType: ['ips'] }, 'Entity type ips is not supported yet: tk configs handles topics, brokers, users and clients'],
     [{ describe: true, entityType: ['topics', 'brokers'] }, "Only 'users' and 'clients' entity types may be specified together"],
     [{ describe: true, entityType: ['brokers'], broker: '1' }, 'Duplicate entity type(s) specified: brokers'],
     [{ describe: true, entityName: ['x'], topic: 't' }, '--entity-{type,name,default} should not be used in conjunction with specific entity flags'],
