@@ -42,15 +42,15 @@ describe('SASL_SSL with SCRAM-SHA-512', () => {
   });
 
   it('kafka-python produces and consumes', async () => {
-    const result = await runTool(PYTHON, ['test/compat/python/scram_client.py', saslSsl, 'SCRAM-SHA-512', 'carol', 'carol-secret', 'secure-python', '3', certs.caCert], { timeoutMs: 30_000 });
-    expect(result).toEqual({ code: 0, stdout: 'scram-0\nscram-1\nscram-2\n', stderr: '' });
+    const result = await runTool(PYTHON, ['test/compat/python/secure_client.py', saslSsl, 'secure-python', '3', 'security_protocol=SASL_SSL', 'sasl_mechanism=SCRAM-SHA-512', 'sasl_plain_username=carol', 'sasl_plain_password=carol-secret', `ssl_cafile=${certs.caCert}`], { timeoutMs: 30_000 });
+    expect(result).toEqual({ code: 0, stdout: 'record-0\nrecord-1\nrecord-2\n', stderr: '' });
   });
 
   it('a wrong password gets an authentication error and no access', async () => {
     const refused = await runTool('kcat', [...kcat('wrong'), '-L', '-m', '3']);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512');
-    const python = await runTool(PYTHON, ['test/compat/python/scram_client.py', saslSsl, 'SCRAM-SHA-512', 'carol', 'wrong', 'secure-refused', '1', certs.caCert], { timeoutMs: 30_000 });
+    const python = await runTool(PYTHON, ['test/compat/python/secure_client.py', saslSsl, 'secure-refused', '1', 'security_protocol=SASL_SSL', 'sasl_mechanism=SCRAM-SHA-512', 'sasl_plain_username=carol', 'sasl_plain_password=wrong', `ssl_cafile=${certs.caCert}`], { timeoutMs: 30_000 });
     expect(python).toMatchObject({ code: 1, stdout: '' });
     // Nothing the refused clients sent was served: their topic was never auto-created.
     const topics = await runTool('node', ['bin/run.js', 'topics', '--list', '--bootstrap-server', broker.bootstrap]);

@@ -55,8 +55,8 @@ describe('SASL_PLAINTEXT listener with PLAIN', () => {
   });
 
   it('lets kafka-python with the right password produce and consume', async () => {
-    const result = await runTool(PYTHON, ['test/compat/python/sasl_client.py', sasl, 'alice', 'alice-secret', 'python-sasl', '3'], { timeoutMs: 30_000 });
-    expect(result).toEqual({ code: 0, stdout: 'sasl-0\nsasl-1\nsasl-2\n', stderr: '' });
+    const result = await runTool(PYTHON, ['test/compat/python/secure_client.py', sasl, 'python-sasl', '3', 'security_protocol=SASL_PLAINTEXT', 'sasl_mechanism=PLAIN', 'sasl_plain_username=alice', 'sasl_plain_password=alice-secret'], { timeoutMs: 30_000 });
+    expect(result).toEqual({ code: 0, stdout: 'record-0\nrecord-1\nrecord-2\n', stderr: '' });
   });
 
   it('refuses a wrong password with SASL_AUTHENTICATION_FAILED and serves nothing', async () => {
@@ -64,7 +64,7 @@ describe('SASL_PLAINTEXT listener with PLAIN', () => {
     expect(result.code).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('SASL authentication error: Authentication failed: Invalid username or password');
-    const python = await runTool(PYTHON, ['test/compat/python/sasl_client.py', sasl, 'alice', 'wrong', 'python-refused', '1'], { timeoutMs: 30_000 });
+    const python = await runTool(PYTHON, ['test/compat/python/secure_client.py', sasl, 'python-refused', '1', 'security_protocol=SASL_PLAINTEXT', 'sasl_mechanism=PLAIN', 'sasl_plain_username=alice', 'sasl_plain_password=wrong'], { timeoutMs: 30_000 });
     expect(python).toMatchObject({ code: 1, stdout: '' });
     // Nothing reached the refused client's producer: its topic was never auto-created.
     const list = await runTool('kcat', [...kcatSasl('alice', 'alice-secret'), '-L', '-m', '5']);

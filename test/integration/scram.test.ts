@@ -117,8 +117,8 @@ describe('SASL_PLAINTEXT with SCRAM', () => {
   });
 
   it('lets kafka-python with SCRAM-SHA-256 produce and consume', async () => {
-    const result = await runTool(PYTHON, ['test/compat/python/scram_client.py', sasl, 'SCRAM-SHA-256', 'bob', 'bob-secret', 'python-scram', '3'], { timeoutMs: 30_000 });
-    expect(result).toEqual({ code: 0, stdout: 'scram-0\nscram-1\nscram-2\n', stderr: '' });
+    const result = await runTool(PYTHON, ['test/compat/python/secure_client.py', sasl, 'python-scram', '3', 'security_protocol=SASL_PLAINTEXT', 'sasl_mechanism=SCRAM-SHA-256', 'sasl_plain_username=bob', 'sasl_plain_password=bob-secret'], { timeoutMs: 30_000 });
+    expect(result).toEqual({ code: 0, stdout: 'record-0\nrecord-1\nrecord-2\n', stderr: '' });
   });
 
   it('refuses a wrong password with Kafka\'s message and serves nothing', async () => {
@@ -126,7 +126,7 @@ describe('SASL_PLAINTEXT with SCRAM', () => {
     expect(result.code).not.toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`SASL authentication error: ${FAILED_256}`);
-    const python = await runTool(PYTHON, ['test/compat/python/scram_client.py', sasl, 'SCRAM-SHA-256', 'alice', 'wrong', 'python-refused', '1'], { timeoutMs: 30_000 });
+    const python = await runTool(PYTHON, ['test/compat/python/secure_client.py', sasl, 'python-refused', '1', 'security_protocol=SASL_PLAINTEXT', 'sasl_mechanism=SCRAM-SHA-256', 'sasl_plain_username=alice', 'sasl_plain_password=wrong'], { timeoutMs: 30_000 });
     expect(python).toMatchObject({ code: 1, stdout: '' });
     // A mechanism the user has no credential for fails the same way.
     const bob512 = await runTool('kcat', [...kcatScram('SCRAM-SHA-512', 'bob', 'bob-secret'), '-L', '-m', '3']);

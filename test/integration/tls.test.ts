@@ -94,8 +94,8 @@ describe('SSL listener', () => {
 
 describe('SSL listener with ssl.client.auth=required', () => {
   it('lets kafka-python with a client certificate produce and consume', async () => {
-    const result = await runTool(PYTHON, ['test/compat/python/tls_client.py', mtls, certs.caCert, certs.clientCert, certs.clientKey, 'python-tls', '3'], { timeoutMs: 30_000 });
-    expect(result).toEqual({ code: 0, stdout: 'tls-0\ntls-1\ntls-2\n', stderr: '' });
+    const result = await runTool(PYTHON, ['test/compat/python/secure_client.py', mtls, 'python-tls', '3', 'security_protocol=SSL', `ssl_cafile=${certs.caCert}`, `ssl_certfile=${certs.clientCert}`, `ssl_keyfile=${certs.clientKey}`], { timeoutMs: 30_000 });
+    expect(result).toEqual({ code: 0, stdout: 'record-0\nrecord-1\nrecord-2\n', stderr: '' });
   });
 
   it('lets tk with a PEM keystore in', async () => {
