@@ -565,6 +565,10 @@ export function resolveBrokerConfig(props: ReadonlyMap<string, string>): Resolve
     if (p.isSet(name)) warnings.push(`configuration '${name}' accepted but ignored: ${reason}`);
   }
 
+  // An operator who sets an authorizer expects ACLs enforced: refuse rather than serve everyone.
+  const authorizer = props.get('authorizer.class.name')?.trim() ?? '';
+  check(authorizer === '', `authorizer.class.name=${authorizer} is not supported yet: tk has no ACL authorizer, so it would serve every client; remove the setting to run without ACLs`, 'authorizer.class.name');
+
   const processRoles = parseProcessRoles(p);
   const nodeId = resolveNodeId(p);
   const isBroker = processRoles.includes('broker');

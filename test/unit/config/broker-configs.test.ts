@@ -349,3 +349,12 @@ describe('other start-up checks', () => {
     for (const key of BROKER_CONFIG_DEF.keys()) expect(key.description.length).toBeGreaterThan(0);
   });
 });
+
+describe('authorizer.class.name', () => {
+  it('stops the broker instead of serving every client when an authorizer is asked for', () => {
+    expect(() => resolve({ 'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer' })).toThrow(
+      'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer is not supported yet: tk has no ACL authorizer, so it would serve every client; remove the setting to run without ACLs',
+    );
+    expect(resolve({ 'authorizer.class.name': '' }).warnings).toEqual(["unknown configuration 'authorizer.class.name' ignored"]);
+  });
+});
