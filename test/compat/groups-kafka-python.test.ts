@@ -1,5 +1,5 @@
 // kafka-python's group consumer against the daemon's group coordinator.
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../harness/broker.js';
 import { rebalanceScenario, resumeAfterRestartScenario } from './groups-scenarios.js';
 
@@ -15,10 +15,12 @@ afterAll(async () => {
 
 describe('kafka-python consumer groups', () => {
   it('splits 6 partitions among 3 members, and moves them when one leaves and when one is killed', async () => {
+    expect.hasAssertions(); // the scenario's own checks, in groups-scenarios.ts
     await rebalanceScenario('kafka-python', broker, 'kp-six', 'kp-group');
   }, 120_000);
 
   it('resumes at the committed offset after a broker restart', async () => {
+    expect.hasAssertions(); // the scenario's own checks, in groups-scenarios.ts
     broker = await resumeAfterRestartScenario('kafka-python', broker, 'kp-resume', 'kp-resume-group');
   }, 90_000);
 });

@@ -1,7 +1,7 @@
 // kafkajs's group consumer (its only consumer: kafkajs has no assign()) against the daemon's group
 // coordinator: three members split a 6-partition topic, and a member that leaves or is killed has
 // its partitions taken over.
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../harness/broker.js';
 import { rebalanceScenario } from './groups-scenarios.js';
 
@@ -17,6 +17,7 @@ afterAll(async () => {
 
 describe('kafkajs consumer groups', () => {
   it('splits 6 partitions among 3 members, and moves them when one leaves and when one is killed', async () => {
+    expect.hasAssertions(); // the scenario's own checks, in groups-scenarios.ts
     await rebalanceScenario('kafkajs', broker, 'kjs-six', 'kjs-group');
   }, 120_000);
 });
