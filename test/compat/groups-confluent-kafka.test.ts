@@ -2,7 +2,7 @@
 // and kcat's balanced consumer (-G).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, startTool, type RunningBroker, type RunningTool } from '../harness/broker.js';
-import { createSixPartitionTopic, rebalanceScenario, resumeAfterRestartScenario, SESSION_MS, waitForSplit, type Member } from './groups-scenarios.js';
+import { createSixPartitionTopic, expectKafkaHandover, rebalanceScenario, resumeAfterRestartScenario, SESSION_MS, waitForSplit, type Member } from './groups-scenarios.js';
 
 let broker: RunningBroker;
 
@@ -30,7 +30,9 @@ function kcatMember(topic: string, group: string): Member {
 
 describe('librdkafka consumer groups', () => {
   it('confluent-kafka: splits 6 partitions among 3 members, and moves them when one leaves and when one is killed', async () => {
-    await rebalanceScenario('confluent', broker, 'ck-six', 'ck-group');
+    const handover = await rebalanceScenario('confluent', broker, 'ck-six', 'ck-group');
+    expectKafkaHandover(handover);
+    expect(handover.afterLeaveMs).toBeLessThan(handover.afterKillMs);
   }, 120_000);
 
   it('confluent-kafka: resumes at the committed offset after a broker restart', async () => {

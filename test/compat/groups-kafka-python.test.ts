@@ -1,7 +1,7 @@
 // kafka-python's group consumer against the daemon's group coordinator.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../harness/broker.js';
-import { rebalanceScenario, resumeAfterRestartScenario } from './groups-scenarios.js';
+import { expectKafkaHandover, rebalanceScenario, resumeAfterRestartScenario } from './groups-scenarios.js';
 
 let broker: RunningBroker;
 
@@ -15,8 +15,9 @@ afterAll(async () => {
 
 describe('kafka-python consumer groups', () => {
   it('splits 6 partitions among 3 members, and moves them when one leaves and when one is killed', async () => {
-    expect.hasAssertions(); // the scenario's own checks, in groups-scenarios.ts
-    await rebalanceScenario('kafka-python', broker, 'kp-six', 'kp-group');
+    const handover = await rebalanceScenario('kafka-python', broker, 'kp-six', 'kp-group');
+    expectKafkaHandover(handover);
+    expect(handover.afterLeaveMs).toBeLessThan(handover.afterKillMs);
   }, 120_000);
 
   it('resumes at the committed offset after a broker restart', async () => {

@@ -3,7 +3,7 @@
 // its partitions taken over.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker, type RunningBroker } from '../harness/broker.js';
-import { rebalanceScenario } from './groups-scenarios.js';
+import { expectKafkaHandover, rebalanceScenario } from './groups-scenarios.js';
 
 let broker: RunningBroker;
 
@@ -17,7 +17,8 @@ afterAll(async () => {
 
 describe('kafkajs consumer groups', () => {
   it('splits 6 partitions among 3 members, and moves them when one leaves and when one is killed', async () => {
-    expect.hasAssertions(); // the scenario's own checks, in groups-scenarios.ts
-    await rebalanceScenario('kafkajs', broker, 'kjs-six', 'kjs-group');
+    const handover = await rebalanceScenario('kafkajs', broker, 'kjs-six', 'kjs-group');
+    expectKafkaHandover(handover);
+    expect(handover.afterLeaveMs).toBeLessThan(handover.afterKillMs);
   }, 120_000);
 });
