@@ -22,6 +22,7 @@ import { FetchSessionCache } from './replication/fetch-session.js';
 import { ReplicaManager } from './replication/replica-manager.js';
 import { ByteRateThrottle } from './quotas/byte-rate-throttle.js';
 import { CONSUMER_BYTE_RATE, PRODUCER_BYTE_RATE } from './quotas/client-quota-entities.js';
+import { Authorizer, type AuthorizerSettings } from './security/authorizer.js';
 
 export interface ListenerSettings {
   name: string;
@@ -75,6 +76,8 @@ export interface BrokerSettings {
   /** The broker's own properties (server.properties and --override). */
   staticBrokerConfigs: ReadonlyMap<string, string>;
   groupCoordinator: GroupCoordinatorSettings;
+  /** The ACL authorizer's settings; null when none is configured and every request is allowed. */
+  authorizer: AuthorizerSettings | null;
 }
 
 const SHUTDOWN_GRACE_MS = 5_000;
@@ -91,6 +94,7 @@ export class Broker {
   readonly controller: QuorumController;
   readonly groupCoordinator: GroupCoordinator;
   image: MetadataImage = EMPTY_IMAGE;
+  private authorizerCache: { acls: MetadataImage['acls']; authorizer: Authorizer } | null = null;
   private applied: Promise<void> = Promise.resolve();
   private readonly server: SocketServer;
   boundListeners: BoundListener[] = [];
@@ -172,6 +176,15 @@ export class Broker {
     await broker.awaitMetadataApplied();
     logs.startRetention(config.retentionCheckIntervalMs);
     return broker;
+  }
+
+  /** The authorizer over the current image's ACLs, or null when no authorizer is configured. */
+  authorizer(): Authorizer | null {
+    const settings = this.config.authorizer;
+    if (settings === null) return null;
+    const acls = this.image.acls;
+    if (this.authorizerCache?.acls !== acls) this.authorizerCache = { acls, authorizer: new Authorizer(settings, acls.values()) };
+    return this.authorizerCache.authorizer;
   }
 
   /** Settings of a topic: the broker's defaults under the topic's dynamic overrides. */

@@ -66,6 +66,7 @@ export function brokerSettings(config: BrokerConfig, clusterId: string): BrokerS
       producerIdExpirationMs: config.producerIdExpirationMs,
     },
     groupCoordinator: groupCoordinatorSettings(config),
+    authorizer: config.authorizer,
     ...topics,
   };
 }

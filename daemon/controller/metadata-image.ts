@@ -12,9 +12,12 @@ import type { ProducerIdsRecord } from '../../src/protocol/generated/metadata/pr
 import type { UserScramCredentialRecord } from '../../src/protocol/generated/metadata/user-scram-credential-record.js';
 import type { RemoveUserScramCredentialRecord } from '../../src/protocol/generated/metadata/remove-user-scram-credential-record.js';
 import type { ClientQuotaRecord } from '../../src/protocol/generated/metadata/client-quota-record.js';
+import type { AccessControlEntryRecord } from '../../src/protocol/generated/metadata/access-control-entry-record.js';
+import type { RemoveAccessControlEntryRecord } from '../../src/protocol/generated/metadata/remove-access-control-entry-record.js';
 import { scramMechanismOfType } from '../../src/client/scram.js';
 import { quotaEntityKey, type ClientQuotaEntry } from '../quotas/client-quota-entities.js';
 import { scramCredentialKey, type ScramCredential } from '../security/scram.js';
+import type { StandardAcl } from '../security/authorizer.js';
 
 /** A metadata record with its type (the definitions' apiKey) and version, as the log frames it. */
 export type MetadataRecord =
@@ -28,7 +31,9 @@ export type MetadataRecord =
   | { type: 'ProducerIds'; version: number; record: ProducerIdsRecord }
   | { type: 'UserScramCredential'; version: number; record: UserScramCredentialRecord }
   | { type: 'RemoveUserScramCredential'; version: number; record: RemoveUserScramCredentialRecord }
-  | { type: 'ClientQuota'; version: number; record: ClientQuotaRecord };
+  | { type: 'ClientQuota'; version: number; record: ClientQuotaRecord }
+  | { type: 'AccessControlEntry'; version: number; record: AccessControlEntryRecord }
+  | { type: 'RemoveAccessControlEntry'; version: number; record: RemoveAccessControlEntryRecord };
 
 export const METADATA_RECORD_TYPES = {
   RegisterBroker: 0,
@@ -42,6 +47,8 @@ export const METADATA_RECORD_TYPES = {
   UserScramCredential: 11,
   RemoveUserScramCredential: 22,
   ClientQuota: 14,
+  AccessControlEntry: 6,
+  RemoveAccessControlEntry: 7,
 } as const satisfies Record<MetadataRecord['type'], number>;
 
 /** ConfigRecord resource types, as in DescribeConfigs. */
@@ -92,6 +99,8 @@ export interface MetadataImage {
   readonly scramCredentials: ReadonlyMap<string, ScramCredential>;
   /** Client quotas by quotaEntityKey(entity); an entity with no quota left is absent. */
   readonly clientQuotas: ReadonlyMap<string, ClientQuotaEntry>;
+  /** ACLs by their record id. */
+  readonly acls: ReadonlyMap<string, StandardAcl>;
 }
 
 export const EMPTY_IMAGE: MetadataImage = {
@@ -104,6 +113,7 @@ export const EMPTY_IMAGE: MetadataImage = {
   nextProducerId: 0n,
   scramCredentials: new Map(),
   clientQuotas: new Map(),
+  acls: new Map(),
 };
 
 export function configKey(resourceType: number, resourceName: string): string {
@@ -132,6 +142,7 @@ export function replay(image: MetadataImage, records: readonly MetadataRecord[],
   let nextProducerId = image.nextProducerId;
   let scram: Map<string, ScramCredential> | null = null;
   let quotas: Map<string, ClientQuotaEntry> | null = null;
+  let acls: Map<string, StandardAcl> | null = null;
 
   const topics = (): [Map<string, TopicImage>, Map<string, TopicImage>] => {
     byName ??= new Map(image.topicsByName);
@@ -251,6 +262,16 @@ export function replay(image: MetadataImage, records: readonly MetadataRecord[],
         else quotas.set(key, { entity, values });
         break;
       }
+      case 'AccessControlEntry': {
+        acls ??= new Map(image.acls);
+        const { id, resourceType, resourceName, patternType, principal, host, operation, permissionType } = r.record;
+        acls.set(id, { resourceType, resourceName, patternType, principal, host, operation, permissionType } as StandardAcl);
+        break;
+      }
+      case 'RemoveAccessControlEntry':
+        acls ??= new Map(image.acls);
+        acls.delete(r.record.id);
+        break;
     }
   }
 
@@ -264,6 +285,7 @@ export function replay(image: MetadataImage, records: readonly MetadataRecord[],
     nextProducerId,
     scramCredentials: scram ?? image.scramCredentials,
     clientQuotas: quotas ?? image.clientQuotas,
+    acls: acls ?? image.acls,
   };
 }
 

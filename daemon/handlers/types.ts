@@ -8,6 +8,8 @@ export interface RequestContext {
   readonly apiVersion: number;
   readonly listenerName: string;
   readonly clientAddress: string;
+  /** The client's IP address alone, as ACL host entries name it. */
+  readonly clientHost: string;
   /** Who the client authenticated as: `User:<name>` on a SASL listener, `User:ANONYMOUS` on PLAINTEXT. */
   readonly principal: string;
   readonly broker: Broker;

@@ -51,6 +51,7 @@ export class KafkaConnection {
   private closeAfterFlush: string | null = null;
   private readonly sasl: SaslServerSession | null;
   readonly remote: string;
+  private readonly remoteHost: string;
 
   constructor(
     private readonly socket: Socket,
@@ -66,6 +67,8 @@ export class KafkaConnection {
     // SCRAM logins read the credentials of the broker's current metadata image.
     this.sasl = saslSettings === null ? null : new SaslServerSession(saslSettings, (mechanism, user) => broker.image.scramCredentials.get(scramCredentialKey(mechanism, user)));
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    // An IPv4 client on a dual-stack socket shows as ::ffff:a.b.c.d; ACL hosts name it a.b.c.d.
+    this.remoteHost = (socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
     socket.setNoDelay(true);
     socket.setTimeout(limits.idleTimeoutMs, () => {
       if (this.pending.length === 0) this.close('idle for longer than connections.max.idle.ms');
@@ -195,7 +198,15 @@ export class KafkaConnection {
       return;
     }
     const principal = this.sasl?.principal ?? this.transportPrincipal;
-    const ctx: RequestContext = { header, apiVersion, listenerName: this.listenerName, clientAddress: this.remote, principal, broker: this.broker };
+    const ctx: RequestContext = {
+      header,
+      apiVersion,
+      listenerName: this.listenerName,
+      clientAddress: this.remote,
+      clientHost: this.remoteHost,
+      principal,
+      broker: this.broker,
+    };
     let result: ReturnType<ApiHandler['handle']>;
     try {
       result = handler.handle(ctx, request);

@@ -39,6 +39,9 @@ export type BrokerCompressionType = (typeof BROKER_COMPRESSION_TYPES)[number];
 export const CLEANUP_POLICIES = ['compact', 'delete'] as const;
 export type CleanupPolicy = (typeof CLEANUP_POLICIES)[number];
 
+/** Kafka's KRaft authorizer, the one authorizer.class.name tk accepts. */
+export const STANDARD_AUTHORIZER_CLASS = 'org.apache.kafka.metadata.authorizer.StandardAuthorizer';
+
 export const TIMESTAMP_TYPES = ['CreateTime', 'LogAppendTime'] as const;
 export type TimestampType = (typeof TIMESTAMP_TYPES)[number];
 
@@ -77,6 +80,7 @@ const K: AnyConfigKey[] = [
   { name: 'controller.listener.names', type: 'string', default: null, importance: 'high', dynamic: 'read-only', description: 'Listener names the controllers are reached on; the first is used to connect to them.' },
   { name: 'inter.broker.listener.name', type: 'string', default: null, importance: 'medium', dynamic: 'read-only', description: 'Listener brokers use to talk to each other (replication).' },
   { name: 'security.inter.broker.protocol', type: 'string', default: 'PLAINTEXT', validator: oneOf(...SECURITY_PROTOCOLS), importance: 'medium', dynamic: 'read-only', description: 'Older way to pick the inter-broker listener, by protocol; set this or inter.broker.listener.name, not both.' },
+  { name: 'authorizer.class.name', type: 'string', default: '', validator: custom(`"" or ${STANDARD_AUTHORIZER_CLASS}`, (v: string) => (v === '' || v === STANDARD_AUTHORIZER_CLASS ? null : `tk's only authorizer is ${STANDARD_AUTHORIZER_CLASS}`)), importance: 'low', dynamic: 'read-only', description: `The ACL authorizer: ${STANDARD_AUTHORIZER_CLASS} checks every request against the ACLs in the metadata log (super.users and allow.everyone.if.no.acl.found configure it); empty for none.` },
   { name: 'sasl.enabled.mechanisms', type: 'list', default: ['GSSAPI'], importance: 'medium', dynamic: 'read-only', description: 'SASL mechanisms SASL listeners accept; listener.name.<listener>.sasl.enabled.mechanisms overrides it for one listener. tk serves PLAIN.' },
   { name: 'sasl.mechanism.inter.broker.protocol', type: 'string', default: 'GSSAPI', importance: 'medium', dynamic: 'read-only', description: 'SASL mechanism brokers use to talk to each other over a SASL inter-broker listener.' },
   // TLS of SSL and SASL_SSL listeners, read by daemon/security/tls.ts; listener.name.<listener>.ssl.* overrides each for one listener. tk reads PEM stores only.
@@ -235,6 +239,31 @@ export const IGNORED_BROKER_CONFIGS: ReadonlyMap<string, string> = new Map([
   ),
   ['log.message.format.version', 'tk always writes record batch v2, as Kafka does from 3.0'],
 ]);
+
+// --- the authorizer ---------------------------------------------------------------------------
+
+/** Keys the authorizer reads from the broker's properties, outside Kafka's broker config definitions. */
+const AUTHORIZER_KEYS = ['super.users', 'allow.everyone.if.no.acl.found'];
+
+export interface AuthorizerConfig {
+  /** Principals allowed everything: super.users split on semicolons. */
+  readonly superUsers: readonly string[];
+  readonly allowEveryoneIfNoAclFound: boolean;
+}
+
+function resolveAuthorizer(className: string, props: ReadonlyMap<string, string>): AuthorizerConfig | null {
+  if (className === '') return null;
+  const superUsers = (props.get('super.users') ?? '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const principal of superUsers) {
+    check(/^[^:]+:.+$/.test(principal), `Invalid principal ${principal} in super.users: expected TYPE:NAME, e.g. User:admin`, 'super.users');
+  }
+  // Java's Boolean.parseBoolean: "true" in any case, anything else is false.
+  const allowEveryoneIfNoAclFound = (props.get('allow.everyone.if.no.acl.found') ?? '').trim().toLowerCase() === 'true';
+  return { superUsers, allowEveryoneIfNoAclFound };
+}
 
 // --- listeners ------------------------------------------------------------------------------
 
@@ -435,6 +464,8 @@ export interface BrokerConfig {
   readonly uncleanLeaderElectionEnable: boolean;
   readonly messageMaxBytes: number;
   readonly compressionType: BrokerCompressionType;
+  /** The ACL authorizer's settings, or null when authorizer.class.name is empty (no ACL checks). */
+  readonly authorizer: AuthorizerConfig | null;
 
   readonly socketRequestMaxBytes: number;
   readonly socketSendBufferBytes: number;
@@ -560,14 +591,12 @@ function isListenerSslKey(name: string): boolean {
  */
 export function resolveBrokerConfig(props: ReadonlyMap<string, string>): ResolvedBrokerConfig {
   const p = BROKER_CONFIG_DEF.parse(props);
-  const warnings: string[] = p.unknown.filter((name) => !isListenerSaslKey(name) && !isListenerSslKey(name)).map((name) => `unknown configuration '${name}' ignored`);
+  const warnings: string[] = p.unknown.filter((name) => !isListenerSaslKey(name) && !isListenerSslKey(name) && !AUTHORIZER_KEYS.includes(name)).map((name) => `unknown configuration '${name}' ignored`);
   for (const [name, reason] of IGNORED_BROKER_CONFIGS) {
     if (p.isSet(name)) warnings.push(`configuration '${name}' accepted but ignored: ${reason}`);
   }
 
-  // An operator who sets an authorizer expects ACLs enforced: refuse rather than serve everyone.
-  const authorizer = props.get('authorizer.class.name')?.trim() ?? '';
-  check(authorizer === '', `authorizer.class.name=${authorizer} is not supported yet: tk has no ACL authorizer, so it would serve every client; remove the setting to run without ACLs`, 'authorizer.class.name');
+  const authorizer = resolveAuthorizer(p.get('authorizer.class.name', 'string') ?? '', props);
 
   const processRoles = parseProcessRoles(p);
   const nodeId = resolveNodeId(p);
@@ -788,6 +817,7 @@ export function resolveBrokerConfig(props: ReadonlyMap<string, string>): Resolve
     transactionAbortTimedOutTransactionCleanupIntervalMs: int('transaction.abort.timed.out.transaction.cleanup.interval.ms'),
     transactionRemoveExpiredTransactionCleanupIntervalMs: int('transaction.remove.expired.transaction.cleanup.interval.ms'),
     producerIdExpirationMs: int('producer.id.expiration.ms'),
+    authorizer,
   };
   return { config, warnings };
 }

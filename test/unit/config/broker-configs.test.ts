@@ -350,11 +350,29 @@ describe('other start-up checks', () => {
   });
 });
 
-describe('authorizer.class.name', () => {
-  it('stops the broker instead of serving every client when an authorizer is asked for', () => {
-    expect(() => resolve({ 'authorizer.class.name': 'org.apache.kafka.metadata.authorizer.StandardAuthorizer' })).toThrow(
-      'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer is not supported yet: tk has no ACL authorizer, so it would serve every client; remove the setting to run without ACLs',
+describe('the authorizer', () => {
+  const STANDARD = 'org.apache.kafka.metadata.authorizer.StandardAuthorizer';
+
+  it('is off by default, so nothing is checked', () => {
+    expect(resolve({}).config.authorizer).toBeNull();
+    expect(resolve({ 'authorizer.class.name': '' }).warnings).toEqual([]);
+  });
+
+  it("reads super.users (semicolon-separated) and allow.everyone.if.no.acl.found as Kafka's StandardAuthorizer does", () => {
+    const { config, warnings } = resolve({
+      'authorizer.class.name': STANDARD,
+      'super.users': 'User:admin; User:CN=broker,OU=ops ;',
+      'allow.everyone.if.no.acl.found': 'TRUE',
+    });
+    expect(config.authorizer).toEqual({ superUsers: ['User:admin', 'User:CN=broker,OU=ops'], allowEveryoneIfNoAclFound: true });
+    expect(warnings).toEqual([]);
+    expect(resolve({ 'authorizer.class.name': STANDARD, 'allow.everyone.if.no.acl.found': 'yes' }).config.authorizer).toEqual({ superUsers: [], allowEveryoneIfNoAclFound: false });
+  });
+
+  it('refuses an authorizer tk does not have and a super user without a principal type', () => {
+    expect(() => resolve({ 'authorizer.class.name': 'kafka.security.authorizer.AclAuthorizer' })).toThrow(
+      `Invalid value kafka.security.authorizer.AclAuthorizer for configuration authorizer.class.name: tk's only authorizer is ${STANDARD}`,
     );
-    expect(resolve({ 'authorizer.class.name': '' }).warnings).toEqual(["unknown configuration 'authorizer.class.name' ignored"]);
+    expect(() => resolve({ 'authorizer.class.name': STANDARD, 'super.users': 'admin' })).toThrow('Invalid principal admin in super.users: expected TYPE:NAME, e.g. User:admin');
   });
 });
