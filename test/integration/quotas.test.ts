@@ -118,6 +118,27 @@ describe('client quotas', () => {
     expect((await configs('--describe', '--entity-type', 'users')).stdout).toBe('');
   });
 
+  it('takes the --client, --user, --client-defaults and --user-defaults shorthands as ConfigCommand does', async () => {
+    expect(await configs('--alter', '--client-defaults', '--add-config', 'request_percentage=50')).toEqual({
+      code: 0,
+      stdout: 'Completed updating default config for clients in the cluster.\n',
+      stderr: '',
+    });
+    expect((await configs('--describe', '--client-defaults')).stdout).toBe('Quota configs for the default client-id are request_percentage=50.0\n');
+    // The named shorthands come in ConfigCommand's order (client before user), so the pair's entity type is clients.
+    expect(await configs('--alter', '--user', 'bob', '--client', 'fast', '--add-config', 'request_percentage=25')).toEqual({
+      code: 0,
+      stdout: 'Completed updating config for client fast.\n',
+      stderr: '',
+    });
+    expect((await configs('--describe', '--user', 'bob', '--client', 'fast')).stdout).toBe("Quota configs for user-principal 'bob', client-id 'fast' are request_percentage=25.0\n");
+    // The default user with client fast is another entity, which has no such quota.
+    expect(await configs('--alter', '--user-defaults', '--client', 'fast', '--delete-config', 'request_percentage')).toEqual({ code: 1, stdout: '', stderr: 'Invalid config(s): request_percentage\n' });
+    expect((await configs('--alter', '--user', 'bob', '--client', 'fast', '--delete-config', 'request_percentage')).code).toBe(0);
+    expect((await configs('--alter', '--client-defaults', '--delete-config', 'request_percentage')).code).toBe(0);
+    expect((await configs('--describe', '--client-defaults')).stdout).toBe('');
+  });
+
   it('refuses what ConfigCommand and the controller refuse, one line each', async () => {
     const fail = (stderr: string) => ({ code: 1, stdout: '', stderr });
     expect(await configs('--alter', '--entity-type', 'clients', '--entity-name', 'slow', '--add-config', 'foo=1')).toEqual(

@@ -18,6 +18,9 @@ export interface ConfigsFlags {
   broker?: string;
   brokerDefaults: boolean;
   user?: string;
+  userDefaults: boolean;
+  client?: string;
+  clientDefaults: boolean;
   addConfig?: string;
   addConfigFile?: string;
   deleteConfig: readonly string[];
@@ -41,12 +44,32 @@ const SERVED: readonly string[] = ['topics', 'brokers', 'users', 'clients'];
 
 /**
  * Every entity type given, and the names matched to them in order (fewer names than types: any
- * name). Names come --entity-name ones first, then --entity-default, then the shorthands.
+ * name), in ConfigCommand's order: --entity-type/--entity-name/--entity-default first, then the
+ * named shorthands (topic, client, user, broker), then the defaults shorthands (client, user, broker).
  */
 export function entitiesOf(f: ConfigsFlags): { types: string[]; names: string[] } {
-  const types = [...f.entityType, ...(f.topic !== undefined ? ['topics'] : []), ...(f.broker !== undefined || f.brokerDefaults ? ['brokers'] : []), ...(f.user !== undefined ? ['users'] : [])];
-  const names = [...f.entityName, ...(f.entityDefault ? [''] : []), ...(f.topic !== undefined ? [f.topic] : []), ...(f.broker !== undefined ? [f.broker] : []), ...(f.brokerDefaults ? [''] : []), ...(f.user !== undefined ? [f.user] : [])];
-  return { types, names };
+  const named: [string, string | undefined][] = [
+    ['topics', f.topic],
+    ['clients', f.client],
+    ['users', f.user],
+    ['brokers', f.broker],
+  ];
+  const defaults: [string, boolean][] = [
+    ['clients', f.clientDefaults],
+    ['users', f.userDefaults],
+    ['brokers', f.brokerDefaults],
+  ];
+  const givenNamed = named.filter(([, name]) => name !== undefined) as [string, string][];
+  const givenDefaults = defaults.filter(([, given]) => given);
+  return {
+    types: [...f.entityType, ...givenNamed.map(([type]) => type), ...givenDefaults.map(([type]) => type)],
+    names: [...f.entityName, ...(f.entityDefault ? [''] : []), ...givenNamed.map(([, name]) => name), ...givenDefaults.map(() => '')],
+  };
+}
+
+/** Whether any of the specific entity flags (--topic, --client-defaults, …) was given. */
+function hasShorthand(f: ConfigsFlags): boolean {
+  return [f.topic, f.client, f.user, f.broker].some((n) => n !== undefined) || f.clientDefaults || f.userDefaults || f.brokerDefaults;
 }
 
 /** ConfigCommandOptions.checkArgs and processCommand's checks, in their order. */
@@ -67,7 +90,7 @@ export function checkConfigsOptions(f: ConfigsFlags): ConfigsPlan {
   if (types.length === 0) throw new ConfigsUsageError('At least one entity type must be specified');
   if (types.length > 1 && !(types.length === 2 && types.includes('users') && types.includes('clients'))) throw new ConfigsUsageError("Only 'users' and 'clients' entity types may be specified together");
   const entityFlags = f.entityName.length > 0 || f.entityType.length > 0 || f.entityDefault;
-  if (entityFlags && (f.topic !== undefined || f.broker !== undefined || f.brokerDefaults || f.user !== undefined)) {
+  if (entityFlags && hasShorthand(f)) {
     throw new ConfigsUsageError('--entity-{type,name,default} should not be used in conjunction with specific entity flags');
   }
   const entityType = types[0] as ServedEntityType;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkConfigsOptions, checkConfigsToAdd, parseAddConfig, type ConfigsFlags } from '../../../src/cli/configs/options.js';
+import { checkConfigsOptions, checkConfigsToAdd, entitiesOf, parseAddConfig, type ConfigsFlags } from '../../../src/cli/configs/options.js';
 
 const flags = (over: Partial<ConfigsFlags>): ConfigsFlags => ({
   describe: false,
@@ -9,6 +9,8 @@ const flags = (over: Partial<ConfigsFlags>): ConfigsFlags => ({
   entityName: [],
   entityDefault: false,
   brokerDefaults: false,
+  userDefaults: false,
+  clientDefaults: false,
   deleteConfig: [],
   ...over,
 });
@@ -85,5 +87,20 @@ describe('checkConfigsOptions', () => {
     [{ alter: true, entityType: ['topics'], entityName: ['a', 'b'], addConfig: 'a=b' }, 'An entity name must be specified for every entity type'],
   ])('%j → %s', (over, message) => {
     expect(problem(over as Partial<ConfigsFlags>)).toBe(message);
+  });
+});
+
+describe('entity shorthands', () => {
+  it("orders types and names as ConfigCommand does: named shorthands (topic, client, user, broker), then the defaults", () => {
+    expect(entitiesOf(flags({ user: 'alice', client: 'app' }))).toEqual({ types: ['clients', 'users'], names: ['app', 'alice'] });
+    expect(entitiesOf(flags({ user: 'alice', clientDefaults: true }))).toEqual({ types: ['users', 'clients'], names: ['alice', ''] });
+    expect(entitiesOf(flags({ userDefaults: true }))).toEqual({ types: ['users'], names: [''] });
+    expect(checkConfigsOptions(flags({ alter: true, client: 'app', addConfig: 'producer_byte_rate=1024' }))).toMatchObject({ entityType: 'clients', entityName: 'app' });
+    expect(checkConfigsOptions(flags({ describe: true, clientDefaults: true }))).toMatchObject({ entityType: 'clients', entityName: '' });
+  });
+
+  it('refuses a shorthand beside --entity-* and a type given twice', () => {
+    expect(problem({ describe: true, entityType: ['users'], clientDefaults: true })).toBe('--entity-{type,name,default} should not be used in conjunction with specific entity flags');
+    expect(problem({ describe: true, user: 'alice', userDefaults: true })).toBe('Duplicate entity type(s) specified: users');
   });
 });
