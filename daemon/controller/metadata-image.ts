@@ -47,8 +47,8 @@ export const METADATA_RECORD_TYPES = {
   UserScramCredential: 11,
   RemoveUserScramCredential: 22,
   ClientQuota: 14,
-  AccessControlEntry: 6,
-  RemoveAccessControlEntry: 7,
+  AccessControlEntry: 18,
+  RemoveAccessControlEntry: 19,
 } as const satisfies Record<MetadataRecord['type'], number>;
 
 /** ConfigRecord resource types, as in DescribeConfigs. */

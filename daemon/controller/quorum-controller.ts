@@ -21,6 +21,8 @@ import { collidingName, isInternalTopic, validateTopicName } from './topic-names
 import { scramMechanismOfType, serverKey, storedKey } from '../../src/client/scram.js';
 import { scramCredentialKey } from '../security/scram.js';
 import { entityProblem, quotaEntityKey, valueProblem, type QuotaEntityPart } from '../quotas/client-quota-entities.js';
+import type { StandardAcl } from '../security/authorizer.js';
+import { planAclCreation, planAclDeletion, type AclDeletion, type AclError, type AclFilter } from './acl-control.js';
 
 export interface ControllerResult<T> {
   records: MetadataRecord[];
@@ -406,6 +408,16 @@ export class QuorumController {
       });
       return { records, response: outcomes };
     });
+  }
+
+  /** CreateAcls: new ACLs become AccessControlEntryRecords under fresh random ids (acl-control.ts). */
+  createAcls(acls: readonly StandardAcl[]): Promise<(AclError | null)[]> {
+    return this.run((image) => planAclCreation(image, acls, randomTopicId));
+  }
+
+  /** DeleteAcls: the ACLs each filter matches become RemoveAccessControlEntryRecords (acl-control.ts). */
+  deleteAcls(filters: readonly AclFilter[]): Promise<AclDeletion[]> {
+    return this.run((image) => planAclDeletion(image, filters));
   }
 
   /** Reserves a block of producer ids for InitProducerId; returns the first id of the block. */

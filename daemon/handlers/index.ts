@@ -6,11 +6,14 @@ import { alterUserScramCredentials } from './alter-user-scram-credentials.js';
 import { apiVersions } from './api-versions.js';
 import { consumerGroupDescribe } from './consumer-group-describe.js';
 import { consumerGroupHeartbeat } from './consumer-group-heartbeat.js';
+import { createAcls } from './create-acls.js';
 import { createPartitions } from './create-partitions.js';
 import { createTopics } from './create-topics.js';
+import { deleteAcls } from './delete-acls.js';
 import { deleteGroups } from './delete-groups.js';
 import { deleteRecords } from './delete-records.js';
 import { deleteTopics } from './delete-topics.js';
+import { describeAcls } from './describe-acls.js';
 import { describeClientQuotas } from './describe-client-quotas.js';
 import { describeCluster } from './describe-cluster.js';
 import { describeConfigs } from './describe-configs.js';
@@ -75,6 +78,9 @@ const handlers: ApiHandler[] = [
   alterUserScramCredentials,
   describeClientQuotas,
   alterClientQuotas,
+  describeAcls,
+  createAcls,
+  deleteAcls,
 ];
 
 export const handlerTable: ReadonlyMap<number, ApiHandler> = new Map(handlers.map((h) => [h.apiKey, h]));
