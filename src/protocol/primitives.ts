@@ -294,9 +294,17 @@ export class Writer {
   }
 
   raw(bytes: Uint8Array): this {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.offset);
-    this.offset += bytes.length;
+    const n = bytes.length;
+    this.ensure(n);
+    // TypedArray.set costs more than a loop for the few bytes of a typical key or value.
+    if (n < 32) {
+      const buf = this.buf;
+      const at = this.offset;
+      for (let i = 0; i < n; i++) buf[at + i] = bytes[i]!;
+    } else {
+      this.buf.set(bytes, this.offset);
+    }
+    this.offset += n;
     return this;
   }
 

@@ -506,8 +506,7 @@ export function buildBatch(options: BuildBatchOptions): Buffer {
   const firstTimestamp = input.find((record) => record.timestamp !== undefined)?.timestamp;
   const baseTimestamp = options.deleteHorizonMs ?? options.baseTimestamp ?? firstTimestamp ?? NO_TIMESTAMP;
 
-  const out = new Writer(RECORD_BATCH_HEADER_SIZE + 64 * input.length + 64);
-  const body = new Writer(256);
+  const out = new Writer(RECORD_BATCH_HEADER_SIZE + 32 * input.length + 64);
   if (compression === CompressionType.None) out.reserve(RECORD_BATCH_HEADER_SIZE);
   let maxTimestamp: bigint | null = null;
   let previousDelta = -1;
@@ -518,19 +517,32 @@ export function buildBatch(options: BuildBatchOptions): Buffer {
       throw new RangeError(`record ${i}: offset delta ${offsetDelta} must be an int32 above ${previousDelta}`);
     }
     previousDelta = offsetDelta;
-    const timestamp = record.timestamp ?? baseTimestamp;
-    if (maxTimestamp === null || timestamp > maxTimestamp) maxTimestamp = timestamp;
-    body.offset = 0;
-    body.int8(record.attributes ?? 0).varlong(timestamp - baseTimestamp).varint(offsetDelta);
-    writeVarintBytes(body, record.key ?? null);
-    writeVarintBytes(body, record.value ?? null);
-    const headers = record.headers ?? [];
-    body.varint(headers.length);
-    for (const h of headers) {
-      writeVarintBytes(body, Buffer.from(h.key, 'utf8'));
-      writeVarintBytes(body, h.value);
+    // Records without a timestamp of their own (the producer's usual case) need no bigint work.
+    let timestampDelta = 0n;
+    if (record.timestamp !== undefined) {
+      timestampDelta = record.timestamp - baseTimestamp;
+      if (maxTimestamp === null || record.timestamp > maxTimestamp) maxTimestamp = record.timestamp;
+    } else if (maxTimestamp === null || baseTimestamp > maxTimestamp) {
+      maxTimestamp = baseTimestamp;
     }
-    out.varint(body.offset).raw(body.view());
+    const key = record.key ?? null;
+    const value = record.value ?? null;
+    const headers = record.headers ?? NO_HEADERS;
+    const headerKeys = headers.length === 0 ? NO_HEADER_KEYS : headers.map((h) => Buffer.from(h.key, 'utf8'));
+    // The body's length comes first, so it is counted before anything is written.
+    let length = 1 + (timestampDelta === 0n ? 1 : varlongSize(timestampDelta)) + varintSize(offsetDelta) + bytesSize(key) + bytesSize(value) + varintSize(headers.length);
+    for (let h = 0; h < headers.length; h++) length += bytesSize(headerKeys[h]) + bytesSize(headers[h].value);
+    out.varint(length).int8(record.attributes ?? 0);
+    if (timestampDelta === 0n) out.int8(0);
+    else out.varlong(timestampDelta);
+    out.varint(offsetDelta);
+    writeVarintBytes(out, key);
+    writeVarintBytes(out, value);
+    out.varint(headers.length);
+    for (let h = 0; h < headers.length; h++) {
+      writeVarintBytes(out, headerKeys[h]);
+      writeVarintBytes(out, headers[h].value);
+    }
   }
 
   let batch: Buffer;
@@ -562,6 +574,36 @@ export function buildBatch(options: BuildBatchOptions): Buffer {
   batch.writeInt32BE(input.length, AT.recordCount);
   batch.writeUInt32BE(crc32c(batch.subarray(CRC_FROM)), AT.crc);
   return batch;
+}
+
+const NO_HEADERS: readonly { key: string; value: Uint8Array | null }[] = [];
+const NO_HEADER_KEYS: readonly Buffer[] = [];
+
+/** Bytes of a zig-zag varint of an int32. */
+function varintSize(v: number): number {
+  let zigzag = ((v << 1) ^ (v >> 31)) >>> 0;
+  let size = 1;
+  while (zigzag >= 0x80) {
+    zigzag >>>= 7;
+    size++;
+  }
+  return size;
+}
+
+/** Bytes of a zig-zag varlong. */
+function varlongSize(v: bigint): number {
+  let zigzag = BigInt.asUintN(64, (v << 1n) ^ (v >> 63n));
+  let size = 1;
+  while (zigzag >= 0x80n) {
+    zigzag >>= 7n;
+    size++;
+  }
+  return size;
+}
+
+/** Bytes of a varint length and what follows it (-1, one byte, for null). */
+function bytesSize(bytes: Uint8Array | null): number {
+  return bytes === null ? 1 : varintSize(bytes.length) + bytes.length;
 }
 
 function writeVarintBytes(w: Writer, bytes: Uint8Array | null): void {
