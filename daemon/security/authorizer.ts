@@ -118,6 +118,7 @@ export class Authorizer {
     const deniedLiterals = new Set<string>();
     const deniedPrefixes = new Set<string>();
     const allowed: StandardAcl[] = [];
+    let wildcardAllowed = false;
     for (const acl of this.byType.get(resourceType) ?? []) {
       if (acl.host !== WILDCARD && acl.host !== who.host) continue;
       if (acl.principal !== who.principal && acl.principal !== WILDCARD_PRINCIPAL) continue;
@@ -126,11 +127,12 @@ export class Authorizer {
         if (acl.patternType === PatternType.LITERAL && acl.resourceName === WILDCARD) return false;
         (acl.patternType === PatternType.PREFIXED ? deniedPrefixes : deniedLiterals).add(acl.resourceName);
       } else if (acl.permissionType === AclPermissionType.ALLOW) {
-        if (acl.patternType === PatternType.LITERAL && acl.resourceName === WILDCARD) return true;
-        allowed.push(acl);
+        // Not decisive yet: a wildcard DENY later in the list still wins.
+        if (acl.patternType === PatternType.LITERAL && acl.resourceName === WILDCARD) wildcardAllowed = true;
+        else allowed.push(acl);
       }
     }
-    return allowed.some((acl) => {
+    return wildcardAllowed || allowed.some((acl) => {
       if (acl.patternType === PatternType.LITERAL && deniedLiterals.has(acl.resourceName)) return false;
       for (let end = 1; end <= acl.resourceName.length; end++) {
         if (deniedPrefixes.has(acl.resourceName.slice(0, end))) return false;
