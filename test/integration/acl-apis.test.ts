@@ -144,6 +144,19 @@ describe('with tk\'s codecs at every version', () => {
     ]);
   });
 
+  it('speaks LITERAL only at v0: CreateAcls and DeleteAcls there leave PREFIXED ACLs alone', async () => {
+    const admin = await connectAs('admin');
+    const created = await admin.send(createApi, 0, { creations: [creation({ principal: 'User:legacy' })] });
+    expect(created.results.map((r) => [r.errorCode, r.errorMessage])).toEqual([[ErrorCode.NONE, '']]);
+    await admin.send(createApi, 1, { creations: [creation({ principal: 'User:legacy', resourcePatternType: 4 })] });
+    const deleted = await admin.send(deleteApi, 0, { filters: [anyFilter({ principalFilter: 'User:legacy', patternTypeFilter: 3 })] });
+    expect(deleted.filterResults.map((r) => [r.errorCode, r.errorMessage, r.matchingAcls.map((a) => [a.resourceName, a.patternType, a.principal])])).toEqual([
+      [ErrorCode.NONE, null, [['events', 3, 'User:legacy']]],
+    ]);
+    const rest = await admin.send(deleteApi, 2, { filters: [anyFilter({ principalFilter: 'User:legacy' })] });
+    expect(rest.filterResults[0].matchingAcls.map((a) => [a.resourceName, a.patternType])).toEqual([['events', 4]]);
+  });
+
   it('closes the connection on a request naming UNKNOWN (code 0), as Kafka cannot parse it', async () => {
     const admin = await connectAs('admin');
     await expect(admin.send(describeApi, 3, { ...anyFilter(), operation: 0 })).rejects.toThrow();
