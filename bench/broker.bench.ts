@@ -13,7 +13,7 @@ import { ProduceRequest } from '../src/protocol/generated/clients/produce-reques
 import { ProduceResponse } from '../src/protocol/generated/clients/produce-response.js';
 import { ZERO_UUID } from '../src/protocol/primitives.js';
 import { buildBatch, iterateBatches } from '../src/protocol/records.js';
-import { startBenchBroker } from './bench-broker.js';
+import { startBenchBroker } from './lib/broker.js';
 
 const RUNS = 3;
 const TOTAL_BYTES = 64 * 1024 * 1024;

@@ -3,27 +3,11 @@
 // Run with `npm run build && npm run bench:startup`; prints the median and spread of 15 runs each
 // after 2 warm-up runs, all in one run so the ratios compare like with like.
 import { spawnSync } from 'node:child_process';
-import { startBenchBroker } from './bench-broker.js';
+import { startBenchBroker } from './lib/broker.js';
+import { timeRuns } from './lib/process.js';
+import { quantile } from './lib/stats.js';
 
-const WARMUP = 2;
 const RUNS = 15;
-
-/** Wall milliseconds of each run; a run that fails aborts the bench, since its time would mean nothing. */
-function timeRuns(command: string, args: readonly string[]): number[] {
-  const times: number[] = [];
-  for (let i = 0; i < WARMUP + RUNS; i++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
-    if (i >= WARMUP) times.push(ms);
-  }
-  return times.sort((a, b) => a - b);
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 
 const broker = await startBenchBroker('startup');
 try {
@@ -39,7 +23,7 @@ try {
   let listMedian = 0;
   const rows: [string, number, number, number][] = [];
   for (const [name, command, args] of cases) {
-    const times = timeRuns(command, args);
+    const times = timeRuns(command, args, RUNS).sort((a, b) => a - b);
     const median = quantile(times, 0.5);
     if (name === 'tk topics --list') listMedian = median;
     rows.push([name, median, times[0]!, times[times.length - 1]!]);
