@@ -128,16 +128,9 @@ export function newAclError(acl: StandardAcl): AclError | null {
   return null;
 }
 
-function sameAcl(a: StandardAcl, b: StandardAcl): boolean {
-  return (
-    a.resourceType === b.resourceType &&
-    a.resourceName === b.resourceName &&
-    a.patternType === b.patternType &&
-    a.principal === b.principal &&
-    a.host === b.host &&
-    a.operation === b.operation &&
-    a.permissionType === b.permissionType
-  );
+/** Every field of the ACL, for spotting one already present. */
+function aclKey(a: StandardAcl): string {
+  return JSON.stringify([a.resourceType, a.resourceName, a.patternType, a.principal, a.host, a.operation, a.permissionType]);
 }
 
 /**
@@ -146,16 +139,17 @@ function sameAcl(a: StandardAcl, b: StandardAcl): boolean {
  */
 export function planAclCreation(image: MetadataImage, acls: readonly StandardAcl[], randomId: () => string): ControllerResult<(AclError | null)[]> {
   const records: MetadataRecord[] = [];
-  const present = [...image.acls.values()];
+  const present = new Set([...image.acls.values()].map(aclKey));
   const ids = new Set<string>();
   const response = acls.map((acl) => {
     const error = newAclError(acl);
     if (error !== null) return error;
-    if (present.some((p) => sameAcl(p, acl))) return null;
+    const key = aclKey(acl);
+    if (present.has(key)) return null;
     let id = randomId();
     while (image.acls.has(id) || ids.has(id)) id = randomId();
     ids.add(id);
-    present.push(acl);
+    present.add(key);
     records.push({ type: 'AccessControlEntry', version: 0, record: { id, ...acl } });
     return null;
   });
