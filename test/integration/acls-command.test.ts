@@ -142,6 +142,17 @@ describe('tk acls --remove', () => {
     expect(await tk('--list', '--group', 'billing')).toEqual(ok(''));
     expect((await tk('--list', '--group', 'auditors')).stdout).toContain('User:bob');
   });
+
+  it('--output json: what was added, and per filter what was asked, confirmed and removed', async () => {
+    const added = await tk('--add', '--allow-principal', 'User:dave', '--operation', 'Alter', '--topic', 'json-t', '--output', 'json');
+    expect(added.code).toBe(0);
+    const dave = { principal: 'User:dave', host: '*', operation: 'ALTER', permissionType: 'ALLOW' };
+    const jsonT = { resourceType: 'TOPIC', name: 'json-t', patternType: 'LITERAL' };
+    expect(JSON.parse(added.stdout)).toEqual({ added: [{ resource: jsonT, acls: [dave] }] });
+    const removed = await tk('--remove', '--force', '--topic', 'json-t', '--output', 'json');
+    expect(removed.code).toBe(0);
+    expect(JSON.parse(removed.stdout)).toEqual({ removals: [{ filter: jsonT, acls: [], confirmed: true, removed: [{ resource: jsonT, acl: dave }] }] });
+  });
 });
 
 describe('tk acls failures', () => {
