@@ -112,7 +112,6 @@ export class ConsoleProducer extends TkCommand {
     const splitter = new LineSplitter();
     let lineNumber = 0;
 
-    const byteLength = (b: Uint8Array | string | null | undefined): number => (b === null || b === undefined ? -1 : typeof b === 'string' ? Buffer.byteLength(b) : b.length);
     // One callback for every record (no closure per line): a failure says which record it was.
     const onDelivery: DeliveryCallback = (err, metadata, failed) => {
       if (err === null) {
@@ -120,7 +119,7 @@ export class ConsoleProducer extends TkCommand {
         return;
       }
       tally.failed++;
-      process.stderr.write(sendFailureLine(topic, byteLength(failed?.key), byteLength(failed?.value), javaExceptionOf(err)));
+      process.stderr.write(sendFailureLine(topic, failed?.keySize ?? -1, failed?.valueSize ?? -1, javaExceptionOf(err)));
     };
 
     const parse = (line: Buffer): ProducerRecord => parser.parse(line, ++lineNumber);

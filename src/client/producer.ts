@@ -13,7 +13,7 @@ import { compressionTypeByName, CompressionType, type CompressionName } from '..
 import { ErrorCode, KafkaProtocolError, errorInfo } from '../protocol/errors.js';
 import { ProduceRequest } from '../protocol/generated/clients/produce-request.js';
 import { ProduceResponse } from '../protocol/generated/clients/produce-response.js';
-import { buildBatch, type RecordInput } from '../protocol/records.js';
+import { RecordBatchBuilder, type RecordInput } from '../protocol/records.js';
 import { Cluster, REFRESH_METADATA_ERRORS, requireVersion, type ClusterOptions } from './cluster.js';
 import { api, ConnectionError, type BrokerConnection } from './connection.js';
 
@@ -38,10 +38,14 @@ export interface RecordMetadata {
   timestamp: bigint;
 }
 
-/** The key and value of a record that failed, so one callback shared by many records can say which. */
+/**
+ * The sizes of a record that failed (-1 for a null key or value), so one callback shared by many
+ * records can say which, as Kafka's ErrorLoggingCallback does. Records are encoded as they are
+ * produced, so their bytes are not kept.
+ */
 export interface FailedRecord {
-  key?: Uint8Array | string | null;
-  value?: Uint8Array | string | null;
+  keySize: number;
+  valueSize: number;
 }
 
 export type DeliveryCallback = (error: Error | null, metadata: RecordMetadata | null, failed?: FailedRecord) => void;
@@ -140,7 +144,12 @@ interface Batch {
   partition: number;
   /** Creation order, so a retried batch goes back in front of the ones created after it. */
   seq: number;
-  records: RecordInput[];
+  /** The records, encoded as they came; null once the batch is built. */
+  builder: RecordBatchBuilder | null;
+  /** Key and value size of each record, in pairs, for failure reports. */
+  sizes: number[];
+  /** Each record's own timestamp, where it gave one (for its metadata); null when none did. */
+  timestamps: (bigint | undefined)[] | null;
   /** Only allocated when some record has a callback. */
   callbacks: (DeliveryCallback | undefined)[] | null;
   bytes: number;
@@ -167,6 +176,15 @@ interface TopicState {
 }
 
 const toBuffer = (v: Buffer | string | null | undefined): Buffer | null => (v === null || v === undefined ? null : typeof v === 'string' ? Buffer.from(v) : v);
+const sizeOf = (v: Buffer | string | null | undefined): number => (v === null || v === undefined ? -1 : typeof v === 'string' ? Buffer.byteLength(v) : v.length);
+const failedRecord = (record: ProducerRecord): FailedRecord => ({ keySize: sizeOf(record.key), valueSize: sizeOf(record.value) });
+
+/** The failed-record sizes of every record in a batch. */
+function failedRecords(batch: Batch): FailedRecord[] {
+  const failed: FailedRecord[] = [];
+  for (let i = 0; i < batch.sizes.length; i += 2) failed.push({ keySize: batch.sizes[i]!, valueSize: batch.sizes[i + 1]! });
+  return failed;
+}
 
 export class Producer {
   private readonly topics = new Map<string, TopicState>();
@@ -219,7 +237,7 @@ export class Producer {
     if (this.closed) throw new Error('the producer is closed');
     const tooLarge = this.checkRecordSize(record);
     if (tooLarge !== null) {
-      this.report(callback, tooLarge, [record]);
+      this.report(callback, tooLarge, [failedRecord(record)]);
       return this.bufferedBytes < this.options.bufferMemory;
     }
     let topic = this.topics.get(record.topic);
@@ -319,7 +337,7 @@ export class Producer {
       const waiting = topic.waiting ?? [];
       // Forget the topic so a later record asks again (it may have been created since).
       this.topics.delete(topic.name);
-      for (const w of waiting) this.report(w.callback, err as Error, [w.record]);
+      for (const w of waiting) this.report(w.callback, err as Error, [failedRecord(w.record)]);
       this.outstanding -= waiting.length;
       this.checkIdle();
     }
@@ -340,7 +358,7 @@ export class Producer {
       sticky = true;
     }
     if (!Number.isInteger(partition) || partition < 0 || partition >= numPartitions) {
-      this.report(callback, new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${topic.name} has no partition ${partition}`), [record]);
+      this.report(callback, new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${topic.name} has no partition ${partition}`), [failedRecord(record)]);
       return;
     }
     const value = toBuffer(record.value);
@@ -371,15 +389,18 @@ export class Producer {
   ): void {
     let batch = queue.open;
     if (batch === null) {
+      const now = Date.now();
       batch = {
         topic: queue.topic,
         partition: queue.partition,
         seq: this.nextSeq++,
-        records: [],
+        builder: new RecordBatchBuilder(BigInt(now), Math.min(this.options.batchSize, 1 << 20)),
+        sizes: [],
+        timestamps: null,
         callbacks: null,
         bytes: RECORD_BATCH_OVERHEAD,
-        baseTimestamp: BigInt(Date.now()),
-        createdAt: Date.now(),
+        baseTimestamp: BigInt(now),
+        createdAt: now,
         attempts: 0,
         encoded: null,
       };
@@ -388,11 +409,13 @@ export class Producer {
       this.hasOpen = true;
       this.scheduleLinger();
     }
-    const input: RecordInput = { key, value };
-    if (headers) input.headers = headers;
-    if (timestamp !== undefined) input.timestamp = BigInt(timestamp);
-    if (callback) (batch.callbacks ??= [])[batch.records.length] = callback;
-    batch.records.push(input);
+    const builder = batch.builder!;
+    const index = builder.recordCount;
+    const time = timestamp === undefined ? undefined : BigInt(timestamp);
+    builder.append(key, value, headers, time);
+    if (time !== undefined) (batch.timestamps ??= [])[index] = time;
+    if (callback) (batch.callbacks ??= [])[index] = callback;
+    batch.sizes.push(key === null ? -1 : key.length, value === null ? -1 : value.length);
     batch.bytes += bytes;
     this.bufferedBytes += bytes;
     if (batch.bytes >= this.options.batchSize) this.closeBatch(queue);
@@ -468,7 +491,7 @@ export class Producer {
     while (queue.ready.length > 0 && now - queue.ready[0].createdAt >= this.options.deliveryTimeoutMs) {
       const batch = queue.ready.shift()!;
       this.finish(batch);
-      this.report(batch.callbacks, new KafkaProtocolError(ErrorCode.REQUEST_TIMED_OUT, `${batch.topic}-${batch.partition} had no leader within delivery.timeout.ms`), batch.records);
+      this.report(batch.callbacks, new KafkaProtocolError(ErrorCode.REQUEST_TIMED_OUT, `${batch.topic}-${batch.partition} had no leader within delivery.timeout.ms`), failedRecords(batch));
     }
     if (queue.ready.length === 0) this.withReady.delete(queue);
   }
@@ -495,7 +518,10 @@ export class Producer {
       const version = requireVersion(connection, ProduceRequest, 3);
       const topics = new Map<string, { index: number; records: Buffer }[]>();
       for (const batch of batches) {
-        batch.encoded ??= buildBatch({ records: batch.records, compression: this.options.compression, baseTimestamp: batch.baseTimestamp });
+        if (batch.encoded === null) {
+          batch.encoded = batch.builder!.build(this.options.compression);
+          batch.builder = null;
+        }
         const list = topics.get(batch.topic);
         const entry = { index: batch.partition, records: batch.encoded };
         if (list) list.push(entry);
@@ -547,7 +573,7 @@ export class Producer {
     const expired = Date.now() - batch.createdAt >= this.options.deliveryTimeoutMs;
     if (!retriable || expired || batch.attempts > this.cluster.options.retries || this.closed) {
       this.finish(batch);
-      this.report(batch.callbacks, err, batch.records);
+      this.report(batch.callbacks, err, failedRecords(batch));
       return;
     }
     setTimeout(() => {
@@ -555,7 +581,7 @@ export class Producer {
       const queue = topic?.partitions[batch.partition];
       if (!topic || !queue) {
         this.finish(batch);
-        this.report(batch.callbacks, err, batch.records);
+        this.report(batch.callbacks, err, failedRecords(batch));
         return;
       }
       // Back in creation order, ahead of batches made after it.
@@ -574,7 +600,7 @@ export class Producer {
     for (let i = 0; i < callbacks.length; i++) {
       const cb = callbacks[i];
       if (!cb) continue;
-      const timestamp = logAppendTime >= 0n ? logAppendTime : (batch.records[i].timestamp ?? batch.baseTimestamp);
+      const timestamp = logAppendTime >= 0n ? logAppendTime : (batch.timestamps?.[i] ?? batch.baseTimestamp);
       cb(null, { topic: batch.topic, partition: batch.partition, offset: baseOffset < 0n ? -1n : baseOffset + BigInt(i), timestamp });
     }
   }

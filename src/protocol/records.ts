@@ -502,12 +502,11 @@ export interface BuildBatchOptions {
 /** A complete batch, CRC included. */
 export function buildBatch(options: BuildBatchOptions): Buffer {
   const input = options.records;
-  const compression = options.compression ?? CompressionType.None;
   const firstTimestamp = input.find((record) => record.timestamp !== undefined)?.timestamp;
   const baseTimestamp = options.deleteHorizonMs ?? options.baseTimestamp ?? firstTimestamp ?? NO_TIMESTAMP;
 
   const out = new Writer(RECORD_BATCH_HEADER_SIZE + 32 * input.length + 64);
-  if (compression === CompressionType.None) out.reserve(RECORD_BATCH_HEADER_SIZE);
+  out.reserve(RECORD_BATCH_HEADER_SIZE);
   let maxTimestamp: bigint | null = null;
   let previousDelta = -1;
   for (let i = 0; i < input.length; i++) {
@@ -517,39 +516,103 @@ export function buildBatch(options: BuildBatchOptions): Buffer {
       throw new RangeError(`record ${i}: offset delta ${offsetDelta} must be an int32 above ${previousDelta}`);
     }
     previousDelta = offsetDelta;
-    // Records without a timestamp of their own (the producer's usual case) need no bigint work.
-    let timestampDelta = 0n;
-    if (record.timestamp !== undefined) {
-      timestampDelta = record.timestamp - baseTimestamp;
-      if (maxTimestamp === null || record.timestamp > maxTimestamp) maxTimestamp = record.timestamp;
-    } else if (maxTimestamp === null || baseTimestamp > maxTimestamp) {
-      maxTimestamp = baseTimestamp;
-    }
-    const key = record.key ?? null;
-    const value = record.value ?? null;
-    const headers = record.headers ?? NO_HEADERS;
-    const headerKeys = headers.length === 0 ? NO_HEADER_KEYS : headers.map((h) => Buffer.from(h.key, 'utf8'));
-    // The body's length comes first, so it is counted before anything is written.
-    let length = 1 + (timestampDelta === 0n ? 1 : varlongSize(timestampDelta)) + varintSize(offsetDelta) + bytesSize(key) + bytesSize(value) + varintSize(headers.length);
-    for (let h = 0; h < headers.length; h++) length += bytesSize(headerKeys[h]) + bytesSize(headers[h].value);
-    out.varint(length).int8(record.attributes ?? 0);
-    if (timestampDelta === 0n) out.int8(0);
-    else out.varlong(timestampDelta);
-    out.varint(offsetDelta);
-    writeVarintBytes(out, key);
-    writeVarintBytes(out, value);
-    out.varint(headers.length);
-    for (let h = 0; h < headers.length; h++) {
-      writeVarintBytes(out, headerKeys[h]);
-      writeVarintBytes(out, headers[h].value);
-    }
+    const timestamp = record.timestamp ?? baseTimestamp;
+    if (maxTimestamp === null || timestamp > maxTimestamp) maxTimestamp = timestamp;
+    writeRecord(out, record.attributes ?? 0, record.timestamp === undefined ? 0n : record.timestamp - baseTimestamp, offsetDelta, record.key ?? null, record.value ?? null, record.headers);
+  }
+  return sealBatch(out, {
+    ...options,
+    baseTimestamp,
+    maxTimestamp: options.maxTimestamp ?? maxTimestamp ?? NO_TIMESTAMP,
+    recordCount: input.length,
+    lastOffsetDelta: options.lastOffsetDelta ?? Math.max(previousDelta, 0),
+  });
+}
+
+/**
+ * A batch built record by record, as Kafka's MemoryRecordsBuilder builds one: each record is
+ * encoded as it is appended, so nothing of it is kept; `build` compresses and adds the header.
+ */
+export class RecordBatchBuilder {
+  private readonly out: Writer;
+  private count = 0;
+  private maxTimestamp: bigint | null = null;
+
+  constructor(
+    readonly baseTimestamp: bigint,
+    initialCapacity = 1024,
+  ) {
+    this.out = new Writer(RECORD_BATCH_HEADER_SIZE + initialCapacity);
+    this.out.reserve(RECORD_BATCH_HEADER_SIZE);
   }
 
+  get recordCount(): number {
+    return this.count;
+  }
+
+  /** Appends a record; without a timestamp it takes the batch's base timestamp. */
+  append(key: Uint8Array | null, value: Uint8Array | null, headers?: RecordInput['headers'], timestamp?: bigint): void {
+    const time = timestamp ?? this.baseTimestamp;
+    if (this.maxTimestamp === null || time > this.maxTimestamp) this.maxTimestamp = time;
+    writeRecord(this.out, 0, timestamp === undefined ? 0n : timestamp - this.baseTimestamp, this.count, key, value, headers);
+    this.count++;
+  }
+
+  build(compression: CompressionType = CompressionType.None, compressionLevel?: number): Buffer {
+    return sealBatch(this.out, {
+      compression,
+      compressionLevel,
+      baseTimestamp: this.baseTimestamp,
+      maxTimestamp: this.maxTimestamp ?? NO_TIMESTAMP,
+      recordCount: this.count,
+      lastOffsetDelta: Math.max(this.count - 1, 0),
+    });
+  }
+}
+
+/** One record, its length first (so it is counted before anything is written). */
+function writeRecord(
+  out: Writer,
+  attributes: number,
+  timestampDelta: bigint,
+  offsetDelta: number,
+  key: Uint8Array | null,
+  value: Uint8Array | null,
+  headers: RecordInput['headers'] = NO_HEADERS,
+): void {
+  const headerKeys = headers.length === 0 ? NO_HEADER_KEYS : headers.map((h) => Buffer.from(h.key, 'utf8'));
+  // A zero delta (every record of a producer that sets no timestamps) needs no bigint work.
+  const zeroDelta = timestampDelta === 0n;
+  let length = 1 + (zeroDelta ? 1 : varlongSize(timestampDelta)) + varintSize(offsetDelta) + bytesSize(key) + bytesSize(value) + varintSize(headers.length);
+  for (let h = 0; h < headers.length; h++) length += bytesSize(headerKeys[h]) + bytesSize(headers[h].value);
+  out.varint(length).int8(attributes);
+  if (zeroDelta) out.int8(0);
+  else out.varlong(timestampDelta);
+  out.varint(offsetDelta);
+  writeVarintBytes(out, key);
+  writeVarintBytes(out, value);
+  out.varint(headers.length);
+  for (let h = 0; h < headers.length; h++) {
+    writeVarintBytes(out, headerKeys[h]);
+    writeVarintBytes(out, headers[h].value);
+  }
+}
+
+type SealOptions = Omit<BuildBatchOptions, 'records' | 'baseTimestamp' | 'maxTimestamp' | 'lastOffsetDelta'> & {
+  baseTimestamp: bigint;
+  maxTimestamp: bigint;
+  recordCount: number;
+  lastOffsetDelta: number;
+};
+
+/** The records written after a reserved header, compressed if asked, with the header and CRC filled in. */
+function sealBatch(out: Writer, options: SealOptions): Buffer {
+  const compression = options.compression ?? CompressionType.None;
   let batch: Buffer;
   if (compression === CompressionType.None) {
     batch = out.finish();
   } else {
-    const compressed = compress(compression, out.finish(), { level: options.compressionLevel });
+    const compressed = compress(compression, out.view(RECORD_BATCH_HEADER_SIZE), { level: options.compressionLevel });
     batch = Buffer.allocUnsafe(RECORD_BATCH_HEADER_SIZE + compressed.length);
     compressed.copy(batch, RECORD_BATCH_HEADER_SIZE);
   }
@@ -565,13 +628,13 @@ export function buildBatch(options: BuildBatchOptions): Buffer {
   batch.writeInt32BE(options.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH, AT.partitionLeaderEpoch);
   batch.writeInt8(RECORD_BATCH_MAGIC, AT.magic);
   batch.writeInt16BE(attributes, AT.attributes);
-  batch.writeInt32BE(options.lastOffsetDelta ?? Math.max(previousDelta, 0), AT.lastOffsetDelta);
-  batch.writeBigInt64BE(baseTimestamp, AT.baseTimestamp);
-  batch.writeBigInt64BE(options.maxTimestamp ?? maxTimestamp ?? NO_TIMESTAMP, AT.maxTimestamp);
+  batch.writeInt32BE(options.lastOffsetDelta, AT.lastOffsetDelta);
+  batch.writeBigInt64BE(options.baseTimestamp, AT.baseTimestamp);
+  batch.writeBigInt64BE(options.maxTimestamp, AT.maxTimestamp);
   batch.writeBigInt64BE(options.producerId ?? NO_PRODUCER_ID, AT.producerId);
   batch.writeInt16BE(options.producerEpoch ?? NO_PRODUCER_EPOCH, AT.producerEpoch);
   batch.writeInt32BE(options.baseSequence ?? NO_SEQUENCE, AT.baseSequence);
-  batch.writeInt32BE(input.length, AT.recordCount);
+  batch.writeInt32BE(options.recordCount, AT.recordCount);
   batch.writeUInt32BE(crc32c(batch.subarray(CRC_FROM)), AT.crc);
   return batch;
 }
