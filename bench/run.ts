@@ -11,7 +11,7 @@ import { measureConsole } from './sections/console.js';
 import { measureEndToEnd } from './sections/latency.js';
 import { measureIdleConnections, measureSoak } from './sections/memory.js';
 import { measureBrokerStartup, measureTopicsList } from './sections/startup.js';
-import { measureKcat, measurePerfTools, perfToolsBuilt } from './sections/throughput.js';
+import { isBuilt, measureKcat, measurePerfTools } from './sections/throughput.js';
 
 const DEFAULTS = {
   BENCH_SOAK_SECONDS: 600,
@@ -66,12 +66,16 @@ async function section(name: string, fn: () => Promise<void> | void): Promise<vo
 }
 
 const broker = await startBenchBroker('run');
+// Ctrl-C stops the broker too, rather than leaving it running on its random port.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void broker.stop().finally(() => process.exit(130)));
+}
 try {
   const throughput = { bootstrap: broker.bootstrap, dir: broker.dir, megabytes: settings.BENCH_MB, runs: settings.BENCH_RUNS, latencySeconds: settings.BENCH_LATENCY_SECONDS };
   await section('ceilings', () => measureCeilings(figures, broker.dir, settings.BENCH_CEILING_MB));
   await section('kcat throughput', () => measureKcat(figures, throughput));
-  if (perfToolsBuilt()) await section('tk perf tools', () => measurePerfTools(figures, throughput));
-  else figures.add({ figure: 'tk producer-perf-test / consumer-perf-test', value: null, unit: '', note: 'not in dist/commands' });
+  if (isBuilt('producer-perf-test')) await section('tk perf tools', () => measurePerfTools(figures, throughput));
+  else figures.add({ figure: 'tk producer-perf-test', value: null, unit: '', note: 'not in dist/commands' });
   await section('end-to-end latency', () => measureEndToEnd(figures, broker.bootstrap, settings.BENCH_E2E_RECORDS));
   await section('console tools', () => measureConsole(figures, broker.bootstrap, broker.dir, settings.BENCH_CONSOLE_LINES, settings.BENCH_RUNS));
   await section('tk topics --list', () => measureTopicsList(figures, broker.bootstrap, settings.BENCH_LIST_RUNS));
