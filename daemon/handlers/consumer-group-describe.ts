@@ -1,9 +1,14 @@
 // ConsumerGroupDescribe v0 (KIP-848): epochs, assignor, and each member's current and target
 // assignment. A group that does not exist, or is a classic group, answers GROUP_ID_NOT_FOUND.
+// As in Kafka, each group needs DESCRIBE (else GROUP_AUTHORIZATION_FAILED); refused groups lead
+// the answer. authorizedOperations, when asked for, is the principal's operations on a group
+// described without error.
 import { ConsumerGroupDescribeRequest } from '../../src/protocol/generated/clients/consumer-group-describe-request.js';
-import { ConsumerGroupDescribeResponse } from '../../src/protocol/generated/clients/consumer-group-describe-response.js';
+import { ConsumerGroupDescribeResponse, type DescribedGroup } from '../../src/protocol/generated/clients/consumer-group-describe-response.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { AclOperation, ResourceType } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
+import { authorize, authorizedOperations } from './authorization.js';
 import { defineHandler } from './types.js';
 
 const OPERATIONS_NOT_REQUESTED = -2147483648;
@@ -16,11 +21,29 @@ export const consumerGroupDescribe = defineHandler({
   response: ConsumerGroupDescribeResponse,
   handle(ctx, request) {
     const coordinator = ctx.broker.groupCoordinator;
-    const groups = request.groupIds.map((groupId) => {
-      const owner = groupId.length === 0 ? ErrorCode.INVALID_GROUP_ID : coordinator.ownership(groupId);
-      if (owner === ErrorCode.NONE) return coordinator.consumer.describe(groupId);
-      return { errorCode: owner, errorMessage: null, groupId, groupState: '', groupEpoch: 0, assignmentEpoch: 0, assignorName: '', members: [], authorizedOperations: OPERATIONS_NOT_REQUESTED };
+    const groupError = (groupId: string, errorCode: number): DescribedGroup => ({
+      errorCode,
+      errorMessage: null,
+      groupId,
+      groupState: '',
+      groupEpoch: 0,
+      assignmentEpoch: 0,
+      assignorName: '',
+      members: [],
+      authorizedOperations: OPERATIONS_NOT_REQUESTED,
     });
-    return { throttleTimeMs: 0, groups };
+    const refused: DescribedGroup[] = [];
+    const described: DescribedGroup[] = [];
+    for (const groupId of request.groupIds) {
+      if (!authorize(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+        refused.push(groupError(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED));
+        continue;
+      }
+      const owner = groupId.length === 0 ? ErrorCode.INVALID_GROUP_ID : coordinator.ownership(groupId);
+      const group = owner === ErrorCode.NONE ? coordinator.consumer.describe(groupId) : groupError(groupId, owner);
+      if (request.includeAuthorizedOperations && group.errorCode === ErrorCode.NONE) group.authorizedOperations = authorizedOperations(ctx, ResourceType.GROUP, groupId);
+      described.push(group);
+    }
+    return { throttleTimeMs: 0, groups: [...refused, ...described] };
   },
 });

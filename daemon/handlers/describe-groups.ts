@@ -1,19 +1,28 @@
 // DescribeGroups v0-5: state, protocol and members of each group. A Stable group's members come
 // with their metadata for the chosen protocol and their assignment; in other states without, as
-// Kafka does. A group that does not exist is described as Dead. authorizedOperations (v3+) is left
-// at its default, since there is no authorizer.
+// Kafka does. A group that does not exist is described as Dead.
+// As in Kafka, each group needs DESCRIBE (else GROUP_AUTHORIZATION_FAILED); refused groups lead
+// the answer. authorizedOperations (v3+, when asked for) is the principal's operations on a group
+// described without error.
 import { DescribeGroupsRequest } from '../../src/protocol/generated/clients/describe-groups-request.js';
 import { DescribeGroupsResponse, type DescribedGroup } from '../../src/protocol/generated/clients/describe-groups-response.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { AclOperation, ResourceType } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import type { GroupCoordinator } from '../coordinator/group-coordinator.js';
+import { authorize, authorizedOperations } from './authorization.js';
 import { defineHandler } from './types.js';
 
 const OPERATIONS_NOT_REQUESTED = -2147483648;
 const EMPTY = Buffer.alloc(0);
+const AUTHORIZED_OPERATIONS_SINCE = 3;
+
+function groupError(groupId: string, errorCode: number): DescribedGroup {
+  return { errorCode, groupId, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: OPERATIONS_NOT_REQUESTED };
+}
 
 function describe(coordinator: GroupCoordinator, groupId: string): DescribedGroup {
-  const described: DescribedGroup = { errorCode: ErrorCode.NONE, groupId, groupState: '', protocolType: '', protocolData: '', members: [], authorizedOperations: OPERATIONS_NOT_REQUESTED };
+  const described = groupError(groupId, ErrorCode.NONE);
   const owner = coordinator.ownership(groupId);
   if (owner !== ErrorCode.NONE) return { ...described, errorCode: owner };
   const group = coordinator.classicGroup(groupId, false);
@@ -42,6 +51,18 @@ export const describeGroups = defineHandler({
   request: DescribeGroupsRequest,
   response: DescribeGroupsResponse,
   handle(ctx, request) {
-    return { throttleTimeMs: 0, groups: request.groups.map((g) => describe(ctx.broker.groupCoordinator, g)) };
+    const refused: DescribedGroup[] = [];
+    const described: DescribedGroup[] = [];
+    const withOperations = request.includeAuthorizedOperations && ctx.apiVersion >= AUTHORIZED_OPERATIONS_SINCE;
+    for (const groupId of request.groups) {
+      if (!authorize(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
+        refused.push(groupError(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED));
+        continue;
+      }
+      const group = describe(ctx.broker.groupCoordinator, groupId);
+      if (withOperations && group.errorCode === ErrorCode.NONE) group.authorizedOperations = authorizedOperations(ctx, ResourceType.GROUP, groupId);
+      described.push(group);
+    }
+    return { throttleTimeMs: 0, groups: [...refused, ...described] };
   },
 });

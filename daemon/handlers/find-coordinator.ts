@@ -3,11 +3,16 @@
 // COORDINATOR_NOT_AVAILABLE while it creates it; here the answer waits for the creation).
 // Key type TRANSACTION: COORDINATOR_NOT_AVAILABLE, as there is no transaction coordinator yet.
 // Key type SHARE (share groups) and unknown types: INVALID_REQUEST.
+// As in Kafka, a group key needs DESCRIBE on the group (else GROUP_AUTHORIZATION_FAILED) and a
+// transaction key DESCRIBE on the transactional id (else TRANSACTIONAL_ID_AUTHORIZATION_FAILED),
+// checked per key before anything is created.
 import { FindCoordinatorRequest } from '../../src/protocol/generated/clients/find-coordinator-request.js';
 import { FindCoordinatorResponse, type Coordinator } from '../../src/protocol/generated/clients/find-coordinator-response.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { AclOperation, ResourceType } from '../../src/protocol/acls.js';
 import { ErrorCode, errorInfo } from '../../src/protocol/errors.js';
 import { CONSUMER_OFFSETS_TOPIC } from '../controller/topic-names.js';
+import { authorize } from './authorization.js';
 import { defineHandler, type RequestContext } from './types.js';
 
 const KEY_TYPE_GROUP = 0;
@@ -21,6 +26,10 @@ function messageOf(code: number): string {
 
 async function locate(ctx: RequestContext, keyType: number, key: string): Promise<Coordinator> {
   const failed = (errorCode: number): Coordinator => ({ key, nodeId: -1, host: '', port: -1, errorCode, errorMessage: messageOf(errorCode) });
+  if (keyType === KEY_TYPE_GROUP && !authorize(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, key)) return failed(ErrorCode.GROUP_AUTHORIZATION_FAILED);
+  if (keyType === KEY_TYPE_TRANSACTION && !authorize(ctx, AclOperation.DESCRIBE, ResourceType.TRANSACTIONAL_ID, key)) {
+    return failed(ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
+  }
   if (keyType === KEY_TYPE_TRANSACTION) return failed(ErrorCode.COORDINATOR_NOT_AVAILABLE);
   if (keyType !== KEY_TYPE_GROUP) return failed(ErrorCode.INVALID_REQUEST);
   const coordinator = ctx.broker.groupCoordinator;
