@@ -15,7 +15,7 @@ import {
   type AclError,
 } from '../controller/acl-control.js';
 import { authorize } from './authorization.js';
-import { defineHandler } from './types.js';
+import { defineHandler, UnparseableRequestError } from './types.js';
 
 export const NO_AUTHORIZER_MESSAGE = 'No Authorizer is configured.';
 
@@ -30,7 +30,7 @@ export const createAcls = defineHandler({
     const everyone = (error: AclError): CreateAclsResponse => ({ throttleTimeMs: 0, results: creations.map(() => ({ ...error })) });
     if (hasUnknownCodes(creations.map((c) => ({ ...c, patternType: c.resourcePatternType })))) {
       // Kafka cannot parse such a request and closes the connection.
-      throw new Error('CreateAcls names an UNKNOWN resource type, pattern type, operation or permission');
+      throw new UnparseableRequestError('CreateAcls names an UNKNOWN resource type, pattern type, operation or permission');
     }
     if (!authorize(ctx, AclOperation.ALTER, ResourceType.CLUSTER, CLUSTER_RESOURCE_NAME)) {
       return everyone({ errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: errorInfo(ErrorCode.CLUSTER_AUTHORIZATION_FAILED).message });

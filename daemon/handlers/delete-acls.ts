@@ -9,7 +9,7 @@ import { DeleteAclsResponse, type DeleteAclsFilterResult } from '../../src/proto
 import { hasUnknownCodes, type AclError } from '../controller/acl-control.js';
 import { authorize } from './authorization.js';
 import { NO_AUTHORIZER_MESSAGE } from './create-acls.js';
-import { defineHandler } from './types.js';
+import { defineHandler, UnparseableRequestError } from './types.js';
 
 export const deleteAcls = defineHandler({
   apiKey: ApiKey.DeleteAcls,
@@ -23,7 +23,7 @@ export const deleteAcls = defineHandler({
     const codes = filters.map((f) => ({ resourceType: f.resourceTypeFilter, patternType: f.patternTypeFilter, operation: f.operation, permissionType: f.permissionType }));
     if (hasUnknownCodes(codes)) {
       // Kafka cannot parse such a request and closes the connection.
-      throw new Error('DeleteAcls names an UNKNOWN resource type, pattern type, operation or permission');
+      throw new UnparseableRequestError('DeleteAcls names an UNKNOWN resource type, pattern type, operation or permission');
     }
     if (!authorize(ctx, AclOperation.ALTER, ResourceType.CLUSTER, CLUSTER_RESOURCE_NAME)) {
       return everyone({ errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorMessage: errorInfo(ErrorCode.CLUSTER_AUTHORIZATION_FAILED).message });

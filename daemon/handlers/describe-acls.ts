@@ -7,7 +7,7 @@ import { DescribeAclsRequest } from '../../src/protocol/generated/clients/descri
 import { DescribeAclsResponse } from '../../src/protocol/generated/clients/describe-acls-response.js';
 import { describeAcls as matchingAclsByResource, hasUnknownCodes } from '../controller/acl-control.js';
 import { authorize } from './authorization.js';
-import { defineHandler } from './types.js';
+import { defineHandler, UnparseableRequestError } from './types.js';
 
 export const describeAcls = defineHandler({
   apiKey: ApiKey.DescribeAcls,
@@ -20,7 +20,7 @@ export const describeAcls = defineHandler({
     const { resourceTypeFilter: resourceType, patternTypeFilter: patternType, operation, permissionType } = request;
     if (hasUnknownCodes([{ resourceType, patternType, operation, permissionType }])) {
       // Kafka cannot parse such a request and closes the connection.
-      throw new Error('DescribeAcls names an UNKNOWN resource type, pattern type, operation or permission');
+      throw new UnparseableRequestError('DescribeAcls names an UNKNOWN resource type, pattern type, operation or permission');
     }
     if (!authorize(ctx, AclOperation.DESCRIBE, ResourceType.CLUSTER, CLUSTER_RESOURCE_NAME)) {
       return failed(ErrorCode.CLUSTER_AUTHORIZATION_FAILED, errorInfo(ErrorCode.CLUSTER_AUTHORIZATION_FAILED).message);

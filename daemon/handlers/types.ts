@@ -25,6 +25,14 @@ export interface ApiHandler<Req = unknown, Res = unknown> {
   handle(ctx: RequestContext, request: Req): Promise<Res | null> | Res | null;
 }
 
+/**
+ * A request Kafka cannot even parse into its request object (e.g. an ACL naming the UNKNOWN
+ * code): the connection is closed, as Kafka's RequestChannel does, and only an info line logged.
+ */
+export class UnparseableRequestError extends Error {
+  override name = 'UnparseableRequestError';
+}
+
 export function defineHandler<Req, Res>(handler: ApiHandler<Req, Res>): ApiHandler {
   return handler as unknown as ApiHandler;
 }

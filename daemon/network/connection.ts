@@ -10,7 +10,7 @@ import { ResponseHeader } from '../../src/protocol/generated/clients/response-he
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { DecodeError, Reader, Writer } from '../../src/protocol/primitives.js';
 import type { Broker } from '../broker.js';
-import type { ApiHandler, RequestContext } from '../handlers/types.js';
+import { UnparseableRequestError, type ApiHandler, type RequestContext } from '../handlers/types.js';
 import type { Logger } from '../logger.js';
 import { apiVersionsResponseFor } from '../handlers/api-versions.js';
 import type { ListenerSasl } from '../security/listener-security.js';
@@ -266,6 +266,10 @@ export class KafkaConnection {
 
   /** A handler that throws has a bug: the client gets a closed connection, the log gets the stack. */
   private fail(apiKey: number, apiVersion: number, err: unknown): void {
+    if (err instanceof UnparseableRequestError) {
+      this.close(`unparseable API ${apiKey} v${apiVersion} request: ${err.message}`);
+      return;
+    }
     this.log.error(`handling API ${apiKey} v${apiVersion} from ${this.remote}`, err);
     this.close('internal error while handling a request');
   }
