@@ -1,13 +1,16 @@
 // AlterUserScramCredentials v0 (KIP-554): the checks Kafka's ScramControlManager makes on the
 // request (a user altered twice, an empty name, an unknown mechanism, iterations outside
 // 4096..16384), then the controller refuses deletions of missing credentials and commits the rest.
-// Results come deletions first, then upsertions, then refusals.
+// Results come deletions first, then upsertions, then refusals. Authorization: ALTER on the
+// cluster, else CLUSTER_AUTHORIZATION_FAILED for every user named, in name order.
 import { SCRAM_MAX_ITERATIONS, SCRAM_MIN_ITERATIONS, scramMechanismOfType } from '../../src/client/scram.js';
+import { AclOperation } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
 import { AlterUserScramCredentialsRequest, type ScramCredentialDeletion, type ScramCredentialUpsertion } from '../../src/protocol/generated/clients/alter-user-scram-credentials-request.js';
 import { AlterUserScramCredentialsResponse, type AlterUserScramCredentialsResult } from '../../src/protocol/generated/clients/alter-user-scram-credentials-response.js';
 import type { ConfigAlterationError } from '../controller/quorum-controller.js';
+import { authorizeCluster, defaultMessage } from './authorization.js';
 import { defineHandler } from './types.js';
 
 const refuse = (errorCode: number, errorMessage: string): ConfigAlterationError => ({ errorCode, errorMessage });
@@ -34,6 +37,11 @@ export const alterUserScramCredentials = defineHandler({
   request: AlterUserScramCredentialsRequest,
   response: AlterUserScramCredentialsResponse,
   async handle(ctx, request) {
+    if (!authorizeCluster(ctx, AclOperation.ALTER)) {
+      const errorCode = ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+      const users = new Set([...request.deletions, ...request.upsertions].map((c) => c.name));
+      return { throttleTimeMs: 0, results: [...users].sort().map((user) => ({ user, errorCode, errorMessage: defaultMessage(errorCode) })) };
+    }
     const refused = new Map<string, ConfigAlterationError>();
     const deletions = new Map<string, ScramCredentialDeletion>();
     const upsertions = new Map<string, ScramCredentialUpsertion>();

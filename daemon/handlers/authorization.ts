@@ -1,7 +1,8 @@
 // What handlers ask the authorizer, in the request's own terms. Without an authorizer
 // (authorizer.class.name empty) every check passes and every supported operation is reported,
 // as Kafka's AuthHelper does.
-import { SUPPORTED_OPERATIONS, type AclOperation, type ResourceType } from '../../src/protocol/acls.js';
+import { CLUSTER_RESOURCE_NAME, ResourceType, SUPPORTED_OPERATIONS, type AclOperation } from '../../src/protocol/acls.js';
+import { errorInfo } from '../../src/protocol/errors.js';
 import type { Requester } from '../security/authorizer.js';
 import type { RequestContext } from './types.js';
 
@@ -28,4 +29,30 @@ export function authorizedOperations(ctx: RequestContext, resourceType: Resource
   let bits = 0;
   for (const operation of SUPPORTED_OPERATIONS.get(resourceType) ?? []) bits |= 1 << operation;
   return bits;
+}
+
+/** May it perform `operation` on the cluster (the one resource named kafka-cluster)? */
+export function authorizeCluster(ctx: RequestContext, operation: AclOperation): boolean {
+  return authorize(ctx, operation, ResourceType.CLUSTER, CLUSTER_RESOURCE_NAME);
+}
+
+/**
+ * A check of one operation on resources of one type, asked once per name however often a
+ * request names it (Kafka's filterByAuthorized).
+ */
+export function authorizerFor(ctx: RequestContext, operation: AclOperation, resourceType: ResourceType): (resourceName: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return (resourceName) => {
+    let allowed = answers.get(resourceName);
+    if (allowed === undefined) {
+      allowed = authorize(ctx, operation, resourceType, resourceName);
+      answers.set(resourceName, allowed);
+    }
+    return allowed;
+  };
+}
+
+/** Kafka's default message for an error code, which its error responses carry. */
+export function defaultMessage(errorCode: number): string {
+  return errorInfo(errorCode).message;
 }

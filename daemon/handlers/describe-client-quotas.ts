@@ -1,11 +1,14 @@
 // DescribeClientQuotas v0-1 (KIP-546): the quotas of every entity matching the filter. A
 // component matches a name exactly (0), the default (1) or any entity with that type (2); strict
 // also requires the entity to have no other types. A bad filter is refused as a whole.
+// Authorization: DESCRIBE_CONFIGS on the cluster, else CLUSTER_AUTHORIZATION_FAILED.
+import { AclOperation } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
 import { DescribeClientQuotasRequest, type ComponentData } from '../../src/protocol/generated/clients/describe-client-quotas-request.js';
 import { DescribeClientQuotasResponse, type EntryData } from '../../src/protocol/generated/clients/describe-client-quotas-response.js';
 import { CLIENT_ID, IP, USER, type ClientQuotaEntry } from '../quotas/client-quota-entities.js';
+import { authorizeCluster, defaultMessage } from './authorization.js';
 import { defineHandler } from './types.js';
 
 const MATCH_EXACT = 0;
@@ -71,6 +74,10 @@ export const describeClientQuotas = defineHandler({
   request: DescribeClientQuotasRequest,
   response: DescribeClientQuotasResponse,
   handle(ctx, request) {
+    if (!authorizeCluster(ctx, AclOperation.DESCRIBE_CONFIGS)) {
+      const errorCode = ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+      return { throttleTimeMs: 0, errorCode, errorMessage: defaultMessage(errorCode), entries: null };
+    }
     let filter: Filter;
     try {
       filter = parseFilter(request.components);

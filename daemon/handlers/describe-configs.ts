@@ -2,9 +2,12 @@
 // config types and documentation KIP-569). Topic values are the topic's dynamic overrides over
 // the broker's dynamic and static settings, with the chain of synonyms. Documentation is always
 // null. BROKER resources: see describeBroker. Not done: BROKER_LOGGER, CLIENT_METRICS and GROUP resources (INVALID_REQUEST).
+// Authorization: DESCRIBE_CONFIGS on the topic (TOPIC_AUTHORIZATION_FAILED) or, for a broker,
+// on the cluster (CLUSTER_AUTHORIZATION_FAILED).
 import { BROKER_CONFIG_DEF } from '../../src/config/broker-configs.js';
 import { formatValue, isSensitive, type AnyConfigKey, type ConfigType } from '../../src/config/config-def.js';
 import { CONFIG_SOURCE_ID } from '../../src/config/topic-configs.js';
+import { AclOperation, ResourceType } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
 import { DescribeConfigsRequest, type DescribeConfigsResource } from '../../src/protocol/generated/clients/describe-configs-request.js';
@@ -16,6 +19,7 @@ import {
 } from '../../src/protocol/generated/clients/describe-configs-response.js';
 import type { BrokerSettings } from '../broker.js';
 import { ConfigResourceType, topicConfigs } from '../controller/metadata-image.js';
+import { authorize, authorizeCluster, defaultMessage } from './authorization.js';
 import { defineHandler, type RequestContext } from './types.js';
 
 /** Kafka's DescribeConfigsResponse.ConfigType ids. */
@@ -141,6 +145,17 @@ function describeBroker(ctx: RequestContext, resource: DescribeConfigsResource, 
   return result;
 }
 
+/** The authorization error for describing this resource's configs, or null when it may. */
+function describeRefusal(ctx: RequestContext, resource: DescribeConfigsResource): number | null {
+  if (resource.resourceType === ConfigResourceType.Topic) {
+    return authorize(ctx, AclOperation.DESCRIBE_CONFIGS, ResourceType.TOPIC, resource.resourceName) ? null : ErrorCode.TOPIC_AUTHORIZATION_FAILED;
+  }
+  if (resource.resourceType === ConfigResourceType.Broker) {
+    return authorizeCluster(ctx, AclOperation.DESCRIBE_CONFIGS) ? null : ErrorCode.CLUSTER_AUTHORIZATION_FAILED;
+  }
+  return null;
+}
+
 export const describeConfigs = defineHandler({
   apiKey: ApiKey.DescribeConfigs,
   minVersion: 0,
@@ -150,6 +165,10 @@ export const describeConfigs = defineHandler({
   handle(ctx, request) {
     const options: Options = { includeSynonyms: request.includeSynonyms, version: ctx.apiVersion };
     const results = request.resources.map((resource): DescribeConfigsResult => {
+      const refusal = describeRefusal(ctx, resource);
+      if (refusal !== null) {
+        return { errorCode: refusal, errorMessage: defaultMessage(refusal), resourceType: resource.resourceType, resourceName: resource.resourceName, configs: [] };
+      }
       if (resource.resourceType === ConfigResourceType.Topic) return describeTopic(ctx, resource, options);
       if (resource.resourceType === ConfigResourceType.Broker) return describeBroker(ctx, resource, options);
       return {

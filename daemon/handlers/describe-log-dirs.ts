@@ -1,10 +1,12 @@
 // DescribeLogDirs v0-4: each log directory with the size of the partitions it holds. Disk totals
 // (v4) come from statfs; offset lag is 0 because there are no future replicas (no
-// AlterReplicaLogDirs).
+// AlterReplicaLogDirs). Authorization: DESCRIBE on the cluster, else CLUSTER_AUTHORIZATION_FAILED and no directories.
 import { DescribeLogDirsRequest } from '../../src/protocol/generated/clients/describe-log-dirs-request.js';
 import { DescribeLogDirsResponse, type DescribeLogDirsResult } from '../../src/protocol/generated/clients/describe-log-dirs-response.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { AclOperation } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
+import { authorizeCluster } from './authorization.js';
 import { defineHandler } from './types.js';
 
 export const describeLogDirs = defineHandler({
@@ -14,6 +16,7 @@ export const describeLogDirs = defineHandler({
   request: DescribeLogDirsRequest,
   response: DescribeLogDirsResponse,
   async handle(ctx, request) {
+    if (!authorizeCluster(ctx, AclOperation.DESCRIBE)) return { throttleTimeMs: 0, errorCode: ErrorCode.CLUSTER_AUTHORIZATION_FAILED, results: [] };
     const wanted = request.topics === null ? null : new Map(request.topics.map((t) => [t.topic, new Set(t.partitions)]));
     const results: DescribeLogDirsResult[] = [];
     for (const dir of ctx.broker.config.logDirs) {

@@ -1,6 +1,7 @@
 // DescribeTopicPartitions v0 (KIP-966): topics and their partitions in pages bounded by
 // responsePartitionLimit, resumed from a cursor. ELR fields are empty: eligible leader replicas
-// are not tracked.
+// are not tracked. Authorization: DESCRIBE on each topic; named topics without it answer
+// TOPIC_AUTHORIZATION_FAILED (after the page), a request for all topics leaves them out.
 import { DescribeTopicPartitionsRequest } from '../../src/protocol/generated/clients/describe-topic-partitions-request.js';
 import {
   DescribeTopicPartitionsResponse,
@@ -8,9 +9,11 @@ import {
   type DescribeTopicPartitionsResponseTopic,
 } from '../../src/protocol/generated/clients/describe-topic-partitions-response.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { AclOperation, ResourceType } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ZERO_UUID } from '../../src/protocol/primitives.js';
 import { isInternalTopic } from '../controller/topic-names.js';
+import { authorizedOperations, authorizerFor } from './authorization.js';
 import { describePartition } from './partition-description.js';
 import { defineHandler } from './types.js';
 
@@ -24,16 +27,22 @@ export const describeTopicPartitions = defineHandler({
   response: DescribeTopicPartitionsResponse,
   handle(ctx, request) {
     const image = ctx.broker.image;
-    const names = (request.topics.length > 0 ? request.topics.map((t) => t.name) : [...image.topicsByName.keys()])
+    const mayDescribe = authorizerFor(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC);
+    const all = request.topics.length === 0;
+    const candidates = [...new Set(all ? image.topicsByName.keys() : request.topics.map((t) => t.name))]
       .filter((n) => request.cursor === null || n >= request.cursor.topicName)
       .sort();
+    const names = candidates.filter(mayDescribe);
+    const refused: DescribeTopicPartitionsResponseTopic[] = all
+      ? []
+      : candidates.filter((n) => !mayDescribe(n)).map((name) => ({ errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: NOT_REQUESTED }));
     let budget = Math.max(1, request.responsePartitionLimit);
     let nextCursor: Cursor | null = null;
     const topics: DescribeTopicPartitionsResponseTopic[] = [];
     for (const name of names) {
       const topic = image.topicsByName.get(name);
       if (!topic) {
-        topics.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: NOT_REQUESTED });
+        topics.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId: ZERO_UUID, isInternal: false, partitions: [], topicAuthorizedOperations: authorizedOperations(ctx, ResourceType.TOPIC, name) });
         continue;
       }
       if (budget === 0) {
@@ -51,10 +60,10 @@ export const describeTopicPartitions = defineHandler({
         topicId: topic.topicId,
         isInternal: isInternalTopic(name),
         partitions: page.map((p) => ({ ...describePartition(p), eligibleLeaderReplicas: [], lastKnownElr: [] })),
-        topicAuthorizedOperations: NOT_REQUESTED,
+        topicAuthorizedOperations: authorizedOperations(ctx, ResourceType.TOPIC, name),
       });
       if (nextCursor !== null) break;
     }
-    return { throttleTimeMs: 0, topics, nextCursor };
+    return { throttleTimeMs: 0, topics: [...topics, ...refused], nextCursor };
   },
 });

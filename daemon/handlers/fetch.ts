@@ -3,16 +3,19 @@
 // response byte limits, with the first partition always allowed one whole batch (KIP-74);
 // incremental fetch sessions (KIP-227); topic ids from v13. No preferred read replica (KIP-392):
 // it is always -1. v0-3 would need down-conversion to old message formats and are not offered.
+// Authorization: READ on each topic for a consumer; CLUSTER_ACTION on the cluster for a follower.
 import { FetchRequest, type FetchPartition } from '../../src/protocol/generated/clients/fetch-request.js';
 import { FetchResponse, type FetchableTopicResponse, type PartitionData } from '../../src/protocol/generated/clients/fetch-response.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { AclOperation, ResourceType } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ZERO_UUID } from '../../src/protocol/primitives.js';
 import type { Broker } from '../broker.js';
 import { nextSessionEpoch, sessionKey, type FetchTarget, type SessionPartition } from '../replication/fetch-session.js';
 import type { Partition } from '../replication/partition.js';
 import { errorCodeOf } from '../replication/replica-manager.js';
-import { defineHandler } from './types.js';
+import { authorizeCluster, authorizerFor } from './authorization.js';
+import { defineHandler, type RequestContext } from './types.js';
 
 const TOPIC_IDS_VERSION = 13;
 
@@ -32,13 +35,34 @@ function emptyPartition(partitionIndex: number, errorCode: number): PartitionDat
   };
 }
 
+/** Which topics the request may read: all for an authorized follower, none for another one, READ per topic for consumers. */
+function readableTopics(ctx: RequestContext, replicaId: number): (topic: string) => boolean {
+  if (replicaId >= 0) {
+    const allowed = authorizeCluster(ctx, AclOperation.CLUSTER_ACTION);
+    return () => allowed;
+  }
+  return authorizerFor(ctx, AclOperation.READ, ResourceType.TOPIC);
+}
+
 /** Reads what one pass over the partitions returns, within the response's byte budget. */
-async function readPartitions(broker: Broker, apiVersion: number, wanted: readonly FetchTarget[], maxBytes: number, readCommitted: boolean): Promise<{ results: PartitionData[]; bytes: number; waitable: Partition[] }> {
+async function readPartitions(
+  broker: Broker,
+  apiVersion: number,
+  wanted: readonly FetchTarget[],
+  maxBytes: number,
+  readCommitted: boolean,
+  mayRead: (topic: string) => boolean,
+): Promise<{ results: PartitionData[]; bytes: number; waitable: Partition[] }> {
   const results: PartitionData[] = [];
   const waitable: Partition[] = [];
   let budget = maxBytes;
   let bytes = 0;
   for (const w of wanted) {
+    const unknownId = w.topicId !== ZERO_UUID && w.topic === '';
+    if (!unknownId && !mayRead(w.topic)) {
+      results.push(emptyPartition(w.partition, ErrorCode.TOPIC_AUTHORIZATION_FAILED));
+      continue;
+    }
     const partition = broker.replicas.getPartition(w.topic, w.partition);
     if (!partition || (w.topicId !== ZERO_UUID && partition.topicId !== w.topicId)) {
       results.push(emptyPartition(w.partition, w.topicId !== ZERO_UUID && !partition ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION));
@@ -131,12 +155,13 @@ export const fetch = defineHandler({
     }
 
     const readCommitted = request.isolationLevel === 1;
+    const mayRead = readableTopics(ctx, apiVersion >= 15 ? request.replicaState.replicaId : request.replicaId);
     const deadline = Date.now() + request.maxWaitMs;
-    let pass = await readPartitions(broker, apiVersion, wanted, request.maxBytes, readCommitted);
+    let pass = await readPartitions(broker, apiVersion, wanted, request.maxBytes, readCommitted, mayRead);
     // Long poll: wait for data until min_bytes is reached or max_wait_ms runs out.
     while (pass.bytes < request.minBytes && pass.waitable.length > 0 && Date.now() < deadline) {
       await broker.replicas.waitForData(pass.waitable, deadline - Date.now());
-      pass = await readPartitions(broker, apiVersion, wanted, request.maxBytes, readCommitted);
+      pass = await readPartitions(broker, apiVersion, wanted, request.maxBytes, readCommitted, mayRead);
     }
 
     // Over its consumer_byte_rate a consumer gets no data (Kafka takes the bytes back off its rate)

@@ -4,15 +4,19 @@
 // that are read-only or per-broker only (INVALID_REQUEST, as Kafka's broker-side preprocessing).
 // Each change is a ConfigRecord in the metadata log; the broker applies it when it publishes the
 // new image. Not done: BROKER_LOGGER, CLIENT_METRICS and GROUP resources (INVALID_REQUEST).
+// Authorization (both APIs): ALTER_CONFIGS on the topic (TOPIC_AUTHORIZATION_FAILED) or, for a
+// broker, on the cluster (CLUSTER_AUTHORIZATION_FAILED).
 import { BROKER_CONFIG_DEF } from '../../src/config/broker-configs.js';
 import { ConfigError, formatValue, parseValue } from '../../src/config/config-def.js';
 import { TOPIC_CONFIG_DEF } from '../../src/config/topic-configs.js';
+import { AclOperation, ResourceType } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
 import { IncrementalAlterConfigsRequest, type AlterableConfig } from '../../src/protocol/generated/clients/incremental-alter-configs-request.js';
 import { IncrementalAlterConfigsResponse, type AlterConfigsResourceResponse } from '../../src/protocol/generated/clients/incremental-alter-configs-response.js';
 import { ConfigResourceType, resourceConfigs, type MetadataImage } from '../controller/metadata-image.js';
 import type { ConfigAlteration, ConfigAlterationError } from '../controller/quorum-controller.js';
+import { authorize, authorizeCluster, defaultMessage } from './authorization.js';
 import { defineHandler, type RequestContext } from './types.js';
 
 const OP = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
@@ -96,7 +100,22 @@ export function configAlteration(
   };
 }
 
-/** Checks every resource appears once and answers the refused ones; alters the rest in one controller operation. */
+/** The authorization refusal for altering this resource's configs, or null when it may. */
+function alterRefusal(ctx: RequestContext, resourceType: number, resourceName: string): ConfigAlterationError | null {
+  const refusal = (errorCode: number) => refuse(errorCode, defaultMessage(errorCode));
+  if (resourceType === ConfigResourceType.Topic) {
+    return authorize(ctx, AclOperation.ALTER_CONFIGS, ResourceType.TOPIC, resourceName) ? null : refusal(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+  }
+  if (resourceType === ConfigResourceType.Broker) {
+    return authorizeCluster(ctx, AclOperation.ALTER_CONFIGS) ? null : refusal(ErrorCode.CLUSTER_AUTHORIZATION_FAILED);
+  }
+  return null;
+}
+
+/**
+ * Checks every resource appears once and may be altered by the caller, and answers the refused
+ * ones; alters the rest in one controller operation.
+ */
 export async function alterResources<R extends { resourceType: number; resourceName: string }>(
   ctx: RequestContext,
   resources: readonly R[],
@@ -107,7 +126,7 @@ export async function alterResources<R extends { resourceType: number; resourceN
   const counts = new Map<string, number>();
   for (const r of resources) counts.set(idOf(r), (counts.get(idOf(r)) ?? 0) + 1);
   const outcomes: (ConfigAlteration | ConfigAlterationError)[] = resources.map((r) =>
-    counts.get(idOf(r))! > 1 ? refuse(ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.') : alterationOf(r),
+    counts.get(idOf(r))! > 1 ? refuse(ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.') : (alterRefusal(ctx, r.resourceType, r.resourceName) ?? alterationOf(r)),
   );
   const accepted = outcomes.filter((o): o is ConfigAlteration => !isRefusal(o));
   const results = await ctx.broker.controller.alterConfigs(accepted, validateOnly);

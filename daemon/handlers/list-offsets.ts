@@ -2,11 +2,14 @@
 // latest tiered (-5: no offset, since nothing is tiered) and
 // by timestamp through the time index. read_committed answers the last stable offset, which is
 // the high watermark until transactions exist. v0 (several offsets per partition) is not offered.
+// Authorization: DESCRIBE on each topic.
 import { ListOffsetsRequest } from '../../src/protocol/generated/clients/list-offsets-request.js';
 import { ListOffsetsResponse, type ListOffsetsPartitionResponse } from '../../src/protocol/generated/clients/list-offsets-response.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { AclOperation, ResourceType } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { errorCodeOf } from '../replication/replica-manager.js';
+import { authorizerFor } from './authorization.js';
 import { defineHandler } from './types.js';
 
 const LATEST = -1n;
@@ -23,6 +26,7 @@ export const listOffsets = defineHandler({
   request: ListOffsetsRequest,
   response: ListOffsetsResponse,
   async handle(ctx, request) {
+    const mayDescribe = authorizerFor(ctx, AclOperation.DESCRIBE, ResourceType.TOPIC);
     const topics = await Promise.all(
       request.topics.map(async (topic) => ({
         name: topic.name,
@@ -37,6 +41,7 @@ export const listOffsets = defineHandler({
               // Before v4 the field does not exist, and a non-default value cannot be written.
               leaderEpoch: ctx.apiVersion >= 4 ? leaderEpoch : -1,
             });
+            if (!mayDescribe(topic.name)) return answer(ErrorCode.TOPIC_AUTHORIZATION_FAILED);
             const partition = ctx.broker.replicas.getPartition(topic.name, p.partitionIndex);
             if (!partition) return answer(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
             if (!partition.isLeader) return answer(ErrorCode.NOT_LEADER_OR_FOLLOWER);

@@ -1,11 +1,27 @@
 // Produce v3-11 (magic 2 record batches only, so v0-2 are not offered). acks 0, 1 and -1; with
 // one broker holding every replica, acks=-1 completes as soon as the leader has appended.
-// Transactional produce arrives with the transaction coordinator.
+// Transactional produce arrives with the transaction coordinator. Authorization: WRITE on the
+// transactional id when the batches are transactional (else every partition fails), WRITE on each topic.
 import { ProduceRequest } from '../../src/protocol/generated/clients/produce-request.js';
 import { ProduceResponse, type PartitionProduceResponse } from '../../src/protocol/generated/clients/produce-response.js';
 import { ApiKey } from '../../src/protocol/generated/apis.js';
+import { AclOperation, ResourceType } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
+import { CorruptBatchError, readBatchHeader } from '../../src/protocol/records.js';
+import { authorize, authorizerFor, defaultMessage } from './authorization.js';
 import { defineHandler } from './types.js';
+
+/** Whether a partition's records are transactional, judged by the first batch as Kafka does. */
+function isTransactional(records: Buffer | null): boolean {
+  if (records === null || records.length === 0) return false;
+  try {
+    return readBatchHeader(records).isTransactional;
+  } catch (err) {
+    // A corrupt batch is not transactional here: the append refuses it with its own error.
+    if (err instanceof CorruptBatchError) return false;
+    throw err;
+  }
+}
 
 export const produce = defineHandler({
   apiKey: ApiKey.Produce,
@@ -16,6 +32,9 @@ export const produce = defineHandler({
   async handle(ctx, request) {
     const { broker } = ctx;
     const validAcks = request.acks === 0 || request.acks === 1 || request.acks === -1;
+    const transactional = request.topicData.some((t) => t.partitionData.some((p) => isTransactional(p.records)));
+    const transactionDenied = transactional && (request.transactionalId === null || !authorize(ctx, AclOperation.WRITE, ResourceType.TRANSACTIONAL_ID, request.transactionalId));
+    const mayWrite = authorizerFor(ctx, AclOperation.WRITE, ResourceType.TOPIC);
     const responses = await Promise.all(
       request.topicData.map(async (topic) => ({
         name: topic.name,
@@ -31,6 +50,11 @@ export const produce = defineHandler({
               errorMessage: null,
               currentLeader: { leaderId: -1, leaderEpoch: -1 },
             };
+            if (transactionDenied) {
+              const errorCode = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED;
+              return { ...response, errorCode, errorMessage: defaultMessage(errorCode) };
+            }
+            if (!mayWrite(topic.name)) return { ...response, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED };
             if (!validAcks) return { ...response, errorCode: ErrorCode.INVALID_REQUIRED_ACKS };
             if (p.records === null || p.records.length === 0) return { ...response, errorCode: ErrorCode.CORRUPT_MESSAGE };
             const minInsync = broker.topicConfig(topic.name).minInsyncReplicas;
