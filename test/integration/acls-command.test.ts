@@ -202,3 +202,17 @@ describe('tk acls failures', () => {
     }
   });
 });
+
+describe('the ACLs bite', () => {
+  it('after --producer for alice on a topic, kcat as alice can produce to it and bob cannot', async () => {
+    await tk('--add', '--allow-principal', 'User:alice', '--producer', '--topic', 'guarded');
+    const produce = (user: AclUser) => runTool('kcat', ['-P', ...acl.kcatArgs(user), '-t', 'guarded', '-X', 'message.timeout.ms=5000'], { input: `from ${user}\n` });
+    const alice = await produce('alice');
+    expect(alice.code, alice.stderr).toBe(0);
+    const bob = await produce('bob');
+    expect(bob.code).not.toBe(0);
+    expect(bob.stderr).toMatch(/Topic authorization failed|TOPIC_AUTHORIZATION_FAILED/);
+    const consumed = await runTool('kcat', ['-C', ...acl.kcatArgs('admin'), '-t', 'guarded', '-e', '-o', 'beginning', '-q']);
+    expect(consumed.stdout).toBe('from alice\n');
+  });
+});
