@@ -19,6 +19,19 @@ import { DeleteRecordsRequest } from '../../src/protocol/generated/clients/delet
 import { DeleteRecordsResponse } from '../../src/protocol/generated/clients/delete-records-response.js';
 import { DeleteTopicsRequest } from '../../src/protocol/generated/clients/delete-topics-request.js';
 import { DeleteTopicsResponse } from '../../src/protocol/generated/clients/delete-topics-response.js';
+import { AlterClientQuotasRequest } from '../../src/protocol/generated/clients/alter-client-quotas-request.js';
+import { AlterClientQuotasResponse } from '../../src/protocol/generated/clients/alter-client-quotas-response.js';
+import { AlterConfigsRequest } from '../../src/protocol/generated/clients/alter-configs-request.js';
+import { AlterConfigsResponse } from '../../src/protocol/generated/clients/alter-configs-response.js';
+import { AlterUserScramCredentialsRequest } from '../../src/protocol/generated/clients/alter-user-scram-credentials-request.js';
+import { AlterUserScramCredentialsResponse } from '../../src/protocol/generated/clients/alter-user-scram-credentials-response.js';
+import { DescribeClientQuotasRequest } from '../../src/protocol/generated/clients/describe-client-quotas-request.js';
+import { DescribeClientQuotasResponse } from '../../src/protocol/generated/clients/describe-client-quotas-response.js';
+import { DescribeTopicPartitionsRequest } from '../../src/protocol/generated/clients/describe-topic-partitions-request.js';
+import { DescribeTopicPartitionsResponse } from '../../src/protocol/generated/clients/describe-topic-partitions-response.js';
+import { DescribeUserScramCredentialsRequest } from '../../src/protocol/generated/clients/describe-user-scram-credentials-request.js';
+import { DescribeUserScramCredentialsResponse } from '../../src/protocol/generated/clients/describe-user-scram-credentials-response.js';
+import { FetchRequest } from '../../src/protocol/generated/clients/fetch-request.js';
 import { DescribeClusterRequest } from '../../src/protocol/generated/clients/describe-cluster-request.js';
 import { DescribeClusterResponse } from '../../src/protocol/generated/clients/describe-cluster-response.js';
 import { DescribeConfigsRequest } from '../../src/protocol/generated/clients/describe-configs-request.js';
@@ -39,7 +52,7 @@ import { ProduceRequest } from '../../src/protocol/generated/clients/produce-req
 import { ZERO_UUID } from '../../src/protocol/primitives.js';
 import { startAclBroker, type AclBroker, type AclUser } from '../harness/acl-broker.js';
 import { HOST, runPython, runTool } from '../harness/broker.js';
-import { fetchOnce, mustCreateTopic, mustProduce, produce, produceApi, textBatch, versionOf } from '../integration/raw-kafka.js';
+import { fetchApi, fetchOnce, mustCreateTopic, mustProduce, produce, produceApi, textBatch, versionOf } from '../integration/raw-kafka.js';
 
 const { READ, WRITE, CREATE, DELETE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, CLUSTER_ACTION } = AclOperation;
 const { TOPIC, GROUP, CLUSTER, TRANSACTIONAL_ID } = ResourceType;
@@ -59,6 +72,12 @@ const apis = {
   describeCluster: api(DescribeClusterRequest, DescribeClusterResponse),
   describeLogDirs: api(DescribeLogDirsRequest, DescribeLogDirsResponse),
   offsetForLeaderEpoch: api(OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse),
+  describeTopicPartitions: api(DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse),
+  legacyAlterConfigs: api(AlterConfigsRequest, AlterConfigsResponse),
+  describeClientQuotas: api(DescribeClientQuotasRequest, DescribeClientQuotasResponse),
+  alterClientQuotas: api(AlterClientQuotasRequest, AlterClientQuotasResponse),
+  describeScram: api(DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse),
+  alterScram: api(AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse),
 };
 const CONFIG_TOPIC = 2;
 const CONFIG_BROKER = 4;
@@ -340,6 +359,67 @@ describe('the cluster and transactional ids', () => {
     const all = await metadata(admin, null, { operations: true });
     expect(all.clusterAuthorizedOperations).toBe(bits(CREATE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, ALTER, DESCRIBE));
     expect(all.topics.map((t) => t.name)).toContain('orders-eu');
+  });
+});
+
+describe('the other admin APIs, topic ids and follower fetches', () => {
+  it('DescribeTopicPartitions: named topics without DESCRIBE follow the page as refused; all topics leaves them out', async () => {
+    const ask = async (c: BrokerConnection, names: string[]) =>
+      (await c.send(apis.describeTopicPartitions, 0, { topics: names.map((name) => ({ name })), responsePartitionLimit: 2000, cursor: null })).topics;
+    const named = await ask(as.bob!, ['matrix', 'public']);
+    expect(named.map((t) => [t.name, t.errorCode, t.topicAuthorizedOperations])).toEqual([
+      ['public', NONE, bits(READ, DESCRIBE)],
+      ['matrix', TOPIC_AUTHORIZATION_FAILED, -2147483648],
+    ]);
+    expect((await ask(as.bob!, [])).map((t) => t.name)).toEqual(['hosted', 'public']);
+  });
+
+  it('Metadata and DeleteTopics by topic id: refused without the name unless the topic may be described', async () => {
+    const admin = as.admin!;
+    const idOf = async (name: string) => (await metadata(admin, [name])).topics[0].topicId;
+    const [matrixId, ordersId] = [await idOf('matrix'), await idOf('orders-eu')];
+    const byId = await as.bob!.send(apis.metadata, 12, { ...MetadataRequest.defaults(), topics: [{ topicId: matrixId, name: null }], allowAutoTopicCreation: false });
+    expect(byId.topics.map((t) => [t.name, t.topicId, t.errorCode])).toEqual([[null, matrixId, TOPIC_AUTHORIZATION_FAILED]]);
+    const removeById = async (c: BrokerConnection, topicId: string) =>
+      (await c.send(apis.deleteTopics, 6, { topics: [{ name: null, topicId }], topicNames: [], timeoutMs: 10_000 })).responses[0];
+    expect(await removeById(as.bob!, matrixId)).toMatchObject({ name: null, topicId: matrixId, errorCode: TOPIC_AUTHORIZATION_FAILED });
+    // carol may describe orders-eu (PREFIXED orders-) but not delete it: the name is given.
+    expect(await removeById(as.carol!, ordersId)).toMatchObject({ name: 'orders-eu', topicId: ordersId, errorCode: TOPIC_AUTHORIZATION_FAILED });
+  });
+
+  it('Fetch as a follower (replica id >= 0): CLUSTER_ACTION on the cluster, which READ on the topic does not give', async () => {
+    const replicaFetch = async (c: BrokerConnection) =>
+      (await c.send(fetchApi, 12, {
+        ...FetchRequest.defaults(),
+        replicaId: 1,
+        topics: [{ topic: 'matrix', topicId: ZERO_UUID, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1, lastFetchedEpoch: -1, logStartOffset: -1n, replicaDirectoryId: ZERO_UUID }] }],
+      })).responses[0].partitions[0].errorCode;
+    expect(await replicaFetch(as.alice!)).toBe(TOPIC_AUTHORIZATION_FAILED);
+    expect(await replicaFetch(as.admin!)).toBe(NONE);
+  });
+
+  it('AlterConfigs (legacy): ALTER_CONFIGS on the topic', async () => {
+    const alter = async (c: BrokerConnection) =>
+      (await c.send(apis.legacyAlterConfigs, versionOf(c, AlterConfigsRequest), { resources: [{ resourceType: CONFIG_TOPIC, resourceName: 'matrix', configs: [{ name: 'retention.ms', value: '3600000' }] }], validateOnly: true })).responses[0];
+    expect((await alter(as.alice!)).errorCode).toBe(NONE);
+    expect(await alter(as.bob!)).toMatchObject({ errorCode: TOPIC_AUTHORIZATION_FAILED, errorMessage: 'Topic authorization failed.' });
+  });
+
+  it('client quotas: DESCRIBE_CONFIGS / ALTER_CONFIGS on the cluster', async () => {
+    const described = await as.bob!.send(apis.describeClientQuotas, versionOf(as.bob!, DescribeClientQuotasRequest), { components: [], strict: false });
+    expect(described).toMatchObject({ errorCode: CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.', entries: null });
+    expect((await as.admin!.send(apis.describeClientQuotas, versionOf(as.admin!, DescribeClientQuotasRequest), { components: [], strict: false })).errorCode).toBe(NONE);
+    const entity = [{ entityType: 'user', entityName: 'bob' }];
+    const altered = await as.bob!.send(apis.alterClientQuotas, versionOf(as.bob!, AlterClientQuotasRequest), { entries: [{ entity, ops: [{ key: 'producer_byte_rate', value: 1024, remove: false }] }], validateOnly: true });
+    expect(altered.entries).toEqual([{ errorCode: CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.', entity }]);
+  });
+
+  it('SCRAM credentials: DESCRIBE / ALTER on the cluster', async () => {
+    const described = await as.bob!.send(apis.describeScram, 0, { users: null });
+    expect(described).toMatchObject({ errorCode: CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'Cluster authorization failed.', results: [] });
+    expect((await as.admin!.send(apis.describeScram, 0, { users: null })).errorCode).toBe(NONE);
+    const altered = await as.bob!.send(apis.alterScram, 0, { deletions: [{ name: 'zed', mechanism: 1 }, { name: 'amy', mechanism: 1 }], upsertions: [] });
+    expect(altered.results.map((r) => [r.user, r.errorCode])).toEqual([['amy', CLUSTER_AUTHORIZATION_FAILED], ['zed', CLUSTER_AUTHORIZATION_FAILED]]);
   });
 });
 
