@@ -1,5 +1,6 @@
 // CLI start-up: wall time of `tk topics --list` against a running broker, beside the floors it
-// cannot beat (an empty `node` process, loading @oclif/core) and a C peer (`kcat -L`).
+// cannot beat (an empty `node` process, loading @oclif/core from node_modules and from the build's
+// bundle) and a C peer (`kcat -L`).
 // Run with `npm run build && npm run bench:startup`; prints the median and spread of 15 runs each
 // after 2 warm-up runs, all in one run so the ratios compare like with like.
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,8 @@ try {
   const cases: [string, string, string[]][] = [
     ['node -e "" (process floor)', process.execPath, ['-e', '']],
     ['node: import @oclif/core', process.execPath, ['-e', 'import("@oclif/core")']],
+    // What bin/run.js loads instead since the build bundles oclif (scripts/postbuild.ts).
+    ['node: import dist/cli.js', process.execPath, ['--input-type=module', '-e', 'await import("./dist/cli.js")']],
     ['tk --version', process.execPath, ['bin/run.js', '--version']],
     ['tk topics --list', process.execPath, ['bin/run.js', 'topics', '--list', '--bootstrap-server', broker.bootstrap]],
     ['tk topics --describe', process.execPath, ['bin/run.js', 'topics', '--describe', '--bootstrap-server', broker.bootstrap]],
