@@ -17,6 +17,7 @@ import type { ListenerSasl } from '../security/listener-security.js';
 import { SaslAuthenticationFailure, SaslServerSession } from '../security/sasl-authenticator.js';
 import { scramCredentialKey } from '../security/scram.js';
 import type { SaslAuthenticateResponse } from '../../src/protocol/generated/clients/sasl-authenticate-response.js';
+import { PiecewiseWriter, framePool } from './frame-buffers.js';
 
 /** The principal of a client nothing has authenticated (PLAINTEXT, TLS without a client certificate). */
 export const ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
@@ -28,8 +29,8 @@ export interface ConnectionLimits {
 }
 
 interface PendingResponse {
-  /** Undefined while the handler runs; null when the API sends no response. */
-  bytes: Buffer | null | undefined;
+  /** Undefined while the handler runs; null when the API sends no response; pieces to write in order. */
+  bytes: Buffer | Buffer[] | null | undefined;
 }
 
 export class KafkaConnection {
@@ -117,9 +118,9 @@ export class KafkaConnection {
         return;
       }
       if (this.buffered < 4 + size) break;
-      const frame = this.take(4 + size).subarray(4);
-      if (this.sasl?.expectsRawToken) this.authenticateRawToken(frame);
-      else this.dispatch(frame);
+      const { frame, pooled } = this.take(4 + size);
+      if (this.sasl?.expectsRawToken) this.authenticateRawToken(frame.subarray(4));
+      else this.dispatch(frame.subarray(4), pooled);
     }
   }
 
@@ -128,23 +129,35 @@ export class KafkaConnection {
     return this.chunks[0].readInt32BE(0);
   }
 
-  private take(n: number): Buffer {
+  /**
+   * The next `n` bytes as one buffer: a view when one chunk holds them, else copied together,
+   * into a pooled buffer for a large Produce request (its bytes are done with when it completes).
+   */
+  private take(n: number): { frame: Buffer; pooled: Buffer | null } {
     const first = this.chunks[0];
-    let out: Buffer;
+    this.buffered -= n;
     if (first.length >= n) {
-      out = first.subarray(0, n);
       if (first.length === n) this.chunks.shift();
       else this.chunks[0] = first.subarray(n);
-    } else {
-      const all = Buffer.concat(this.chunks);
-      out = all.subarray(0, n);
-      this.chunks = all.length > n ? [all.subarray(n)] : [];
+      return { frame: first.subarray(0, n), pooled: null };
     }
-    this.buffered -= n;
-    return out;
+    const isProduce = first.length >= 6 && first.readInt16BE(4) === ApiKey.Produce;
+    const pooled = isProduce ? framePool.take(n) : null;
+    const frame = pooled === null ? Buffer.allocUnsafe(n) : pooled.subarray(0, n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.chunks[0];
+      const used = Math.min(chunk.length, n - filled);
+      chunk.copy(frame, filled, 0, used);
+      filled += used;
+      if (used === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(used);
+    }
+    return { frame, pooled };
   }
 
-  private dispatch(frame: Buffer): void {
+  /** `pooled`, when set, holds the frame and goes back to the pool once the handler is done with it. */
+  private dispatch(frame: Buffer, pooled: Buffer | null): void {
     if (frame.length < 8) {
       this.close(`request of ${frame.length} bytes is too short for a header`);
       return;
@@ -219,8 +232,11 @@ export class KafkaConnection {
         (response) => this.complete(slot, handler, header.correlationId, apiVersion, versions.response, response),
         (err) => this.fail(apiKey, apiVersion, err),
       );
+      // Only Produce frames are pooled: its handler keeps no request bytes once it has settled.
+      if (pooled !== null) result.finally(() => framePool.release(pooled)).catch(() => undefined);
     } else {
       this.complete(slot, handler, header.correlationId, apiVersion, versions.response, result);
+      if (pooled !== null) framePool.release(pooled);
     }
   }
 
@@ -280,12 +296,18 @@ export class KafkaConnection {
       slot.bytes = null;
     } else {
       try {
-        const w = new Writer(256);
+        // A fetch response's record sets are written from the buffers the log read them into.
+        const w = handler.apiKey === ApiKey.Fetch ? new PiecewiseWriter(256) : new Writer(256);
         const sizeAt = w.reserve(4);
         ResponseHeader.encode(w, { correlationId }, headerVersion);
         handler.response.encode(w, response, apiVersion);
-        w.patchInt32(sizeAt, w.offset - 4);
-        slot.bytes = w.finish();
+        if (w instanceof PiecewiseWriter) {
+          w.patchInt32(sizeAt, w.length - 4);
+          slot.bytes = w.pieces();
+        } else {
+          w.patchInt32(sizeAt, w.offset - 4);
+          slot.bytes = w.finish();
+        }
         this.throttleFor((response as { throttleTimeMs?: number }).throttleTimeMs ?? 0);
       } catch (err) {
         this.fail(handler.apiKey, apiVersion, err);
@@ -297,11 +319,15 @@ export class KafkaConnection {
 
   private flush(): void {
     let released = false;
+    // Corked, the responses ready now (and the pieces of each) leave in one writev.
+    this.socket.cork();
     while (this.pending.length > 0 && this.pending[0].bytes !== undefined) {
       const { bytes } = this.pending.shift()!;
-      if (bytes) this.socket.write(bytes);
+      if (Array.isArray(bytes)) for (const piece of bytes) this.socket.write(piece);
+      else if (bytes) this.socket.write(bytes);
       released = true;
     }
+    this.socket.uncork();
     if (this.closeAfterFlush !== null && this.pending.length === 0) {
       this.log.info(`closing connection from ${this.remote}: ${this.closeAfterFlush}`);
       this.closed = true;
