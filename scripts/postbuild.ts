@@ -4,7 +4,7 @@
 //   run; without it every command module is loaded to learn its flags, which costs each
 //   invocation tens of milliseconds. Written on every build, so never stale after one; not committed.
 // - The start-up bundle (see bundleCli): written last, over tsc's dist/commands.
-import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,7 @@ await bundleCli();
  * the start-up path). dist/src and dist/daemon keep tsc's output for whoever imports them directly.
  */
 async function bundleCli(): Promise<void> {
+  const started = Date.now();
   const commandsDir = join(dist, 'commands');
   const commands = readdirSync(commandsDir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.js'))
@@ -56,11 +57,13 @@ async function bundleCli(): Promise<void> {
     },
     plugins: [cliEntry(), onlyOclifInside(), fileRelativeUrls()],
   });
-  // Another build's chunks (different hashes) are no longer referenced by anything.
+  // An earlier build's chunks (other hashes) are referenced by nothing now; a chunk written since
+  // this build started belongs to a build running beside it, and stays.
   const written = new Set(Object.keys(result.metafile.outputs).map((o) => join(root, o)));
   const chunksDir = join(dist, 'chunks');
   for (const f of readdirSync(chunksDir)) {
-    if (!written.has(join(chunksDir, f))) rmSync(join(chunksDir, f), { force: true });
+    const path = join(chunksDir, f);
+    if (!written.has(path) && statSync(path).mtimeMs < started) rmSync(path, { force: true });
   }
   for (const [output, meta] of Object.entries(result.metafile.outputs)) {
     const depth = relative(dist, join(root, output)).split(sep).length - 1;
