@@ -352,6 +352,16 @@ export class Writer {
     return this;
   }
 
+  /**
+   * Claims the next n bytes for the caller to write itself: returns the buffer they are in, at
+   * `offset - n` once this returns. For encoders that write many small fields at once.
+   */
+  claim(n: number): Buffer {
+    this.ensure(n);
+    this.offset += n;
+    return this.buf;
+  }
+
   /** Reserves four bytes for a length or CRC written later with patchInt32/patchUint32. */
   reserve(n: number): number {
     this.ensure(n);

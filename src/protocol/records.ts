@@ -337,15 +337,29 @@ function countFailure(header: RecordBatchHeader): BatchFailure | null {
  * and it proves the section holds exactly `declared` records before any is decoded.
  */
 function countRecords(buf: Buffer, start: number, end: number, declared: number): BatchFailure | null {
-  const r = new Reader(buf, start, end);
+  let at = start;
   let count = 0;
   try {
-    while (r.remaining() > 0) {
-      const length = r.varint();
-      if (length < MIN_RECORD_BODY || length > r.remaining()) {
-        return { reason: 'corrupt-record', message: `record ${count} declares ${length} bytes with ${r.remaining()} remaining` };
+    while (at < end) {
+      // Record lengths below 8192 (one or two varint bytes) are read here; longer ones by Reader.
+      let length: number;
+      const b0 = buf[at]!;
+      if (b0 < 0x80) {
+        length = (b0 >>> 1) ^ -(b0 & 1);
+        at += 1;
+      } else if (at + 1 < end && buf[at + 1]! < 0x80) {
+        const zigzag = (b0 & 0x7f) | (buf[at + 1]! << 7);
+        length = (zigzag >>> 1) ^ -(zigzag & 1);
+        at += 2;
+      } else {
+        const r = new Reader(buf, at, end);
+        length = r.varint();
+        at = r.offset;
       }
-      r.offset += length;
+      if (length < MIN_RECORD_BODY || length > end - at) {
+        return { reason: 'corrupt-record', message: `record ${count} declares ${length} bytes with ${end - at} remaining` };
+      }
+      at += length;
       count++;
     }
   } catch (e) {
@@ -536,7 +550,10 @@ export function buildBatch(options: BuildBatchOptions): Buffer {
 export class RecordBatchBuilder {
   private readonly out: Writer;
   private count = 0;
-  private maxTimestamp: bigint | null = null;
+  /** The greatest timestamp a record gave, null when none gave one. */
+  private maxGivenTimestamp: bigint | null = null;
+  /** Whether some record took the base timestamp. */
+  private hasUntimed = false;
 
   constructor(
     readonly baseTimestamp: bigint,
@@ -552,22 +569,75 @@ export class RecordBatchBuilder {
 
   /** Appends a record; without a timestamp it takes the batch's base timestamp. */
   append(key: Uint8Array | null, value: Uint8Array | null, headers?: RecordInput['headers'], timestamp?: bigint): void {
-    const time = timestamp ?? this.baseTimestamp;
-    if (this.maxTimestamp === null || time > this.maxTimestamp) this.maxTimestamp = time;
+    if (timestamp === undefined) {
+      this.hasUntimed = true;
+      if (headers === undefined || headers.length === 0) {
+        this.appendPlain(key, value);
+        return;
+      }
+    } else if (this.maxGivenTimestamp === null || timestamp > this.maxGivenTimestamp) {
+      this.maxGivenTimestamp = timestamp;
+    }
     writeRecord(this.out, 0, timestamp === undefined ? 0n : timestamp - this.baseTimestamp, this.count, key, value, headers);
     this.count++;
   }
 
+  /**
+   * The common record, no headers and the base timestamp, written straight into the buffer:
+   * what writeRecord writes for it, without a call per field.
+   */
+  private appendPlain(key: Uint8Array | null, value: Uint8Array | null): void {
+    const offsetDelta = this.count++;
+    // attributes, timestamp delta 0 and header count 0 are one byte each.
+    const length = 3 + varintSize(offsetDelta) + bytesSize(key) + bytesSize(value);
+    const total = varintSize(length) + length;
+    const buf = this.out.claim(total);
+    let at = putVarint(buf, this.out.offset - total, length);
+    buf[at++] = 0;
+    buf[at++] = 0;
+    at = putVarint(buf, at, offsetDelta);
+    at = putVarintBytes(buf, at, key);
+    at = putVarintBytes(buf, at, value);
+    buf[at] = 0;
+  }
+
   build(compression: CompressionType = CompressionType.None, compressionLevel?: number): Buffer {
+    let maxTimestamp = this.maxGivenTimestamp;
+    if (this.hasUntimed && (maxTimestamp === null || this.baseTimestamp > maxTimestamp)) maxTimestamp = this.baseTimestamp;
     return sealBatch(this.out, {
       compression,
       compressionLevel,
       baseTimestamp: this.baseTimestamp,
-      maxTimestamp: this.maxTimestamp ?? NO_TIMESTAMP,
+      maxTimestamp: maxTimestamp ?? NO_TIMESTAMP,
       recordCount: this.count,
       lastOffsetDelta: Math.max(this.count - 1, 0),
     });
   }
+}
+
+/** Writes a zig-zag varint of an int32 at `at`; returns where it ends. */
+function putVarint(buf: Buffer, at: number, v: number): number {
+  let zigzag = ((v << 1) ^ (v >> 31)) >>> 0;
+  while (zigzag >= 0x80) {
+    buf[at++] = (zigzag & 0x7f) | 0x80;
+    zigzag >>>= 7;
+  }
+  buf[at++] = zigzag;
+  return at;
+}
+
+/** A varint length (-1 for null) and the bytes; returns where they end. */
+function putVarintBytes(buf: Buffer, at: number, bytes: Uint8Array | null): number {
+  if (bytes === null) {
+    buf[at] = 1; // zig-zag of -1
+    return at + 1;
+  }
+  const n = bytes.length;
+  at = putVarint(buf, at, n);
+  // A loop beats TypedArray.set for the few bytes of a typical key or value.
+  if (n < 32) for (let i = 0; i < n; i++) buf[at + i] = bytes[i]!;
+  else buf.set(bytes, at);
+  return at + n;
 }
 
 /** One record, its length first (so it is counted before anything is written). */
