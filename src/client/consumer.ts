@@ -18,15 +18,14 @@ import {
   records as batchRecords,
   type RecordHeader,
   type RecordSetEntry,
-  type RecordBatchHeader,
-  CorruptBatchError,
-  RECORD_BATCH_HEADER_SIZE,
-  validateBatch,
 } from '../protocol/records.js';
 import { CompressionType } from '../protocol/compression.js';
 import { Admin } from './admin.js';
 import { Cluster, REFRESH_METADATA_ERRORS, requireVersion, type ClusterOptions } from './cluster.js';
 import { api, ConnectionError } from './connection.js';
+import { plainRecords, readPlainValues, valuesRead, type ValueSink } from './plain-batch.js';
+
+export type { ValueSink } from './plain-batch.js';
 
 const FETCH = api(FetchRequest, FetchResponse);
 
@@ -83,12 +82,23 @@ interface PartitionState {
 
 const key = (topic: string, partition: number): string => `${topic}\0${partition}`;
 
+type QueuedBatch = { bytes: Buffer; entry: Exclude<RecordSetEntry, { kind: 'truncated' }> };
+
 /** One partition's record set from one Fetch response, waiting to be decoded by poll(). */
 interface CompletedFetch {
   state: PartitionState;
   /** The partition's generation when fetched: a seek since makes these records stale. */
   generation: number;
-  records: Generator<ConsumerRecord, void, undefined>;
+  data: PartitionData;
+  batches: QueuedBatch[];
+  /** The batches before this one were handed out whole by pollValues(). */
+  nextBatch: number;
+  /** Records of batch `nextBatch` that pollValues() handed out before reaching its maxRecords. */
+  takenFromBatch: number;
+  /** Records below this offset are not handed out: the set began mid-batch, or pollValues() took them. */
+  from: bigint;
+  /** The records left, decoded as poll() asks for them; created when it first does. */
+  records: Generator<ConsumerRecord, void, undefined> | null;
   /** At most this many records are left (batch record counts; aborted and control records included). */
   remaining: number;
 }
@@ -215,6 +225,24 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
    * corrupt batch, ...).
    */
   async poll(timeoutMs = 1_000, maxRecords = 10_000): Promise<ConsumerRecord[]> {
+    let out: ConsumerRecord[] = [];
+    await this.waitForRecords(timeoutMs, () => (out = this.drain(maxRecords)).length);
+    return out;
+  }
+
+  /**
+   * poll() for callers that only want the values, in order (the console consumer's default
+   * output): whole uncompressed batches go straight to `sink`, with no object per record; other
+   * batches go through poll()'s records. Resolves with how many values the sink received.
+   */
+  async pollValues(timeoutMs: number, maxRecords: number, sink: ValueSink): Promise<number> {
+    let count = 0;
+    await this.waitForRecords(timeoutMs, () => (count = this.drainValues(maxRecords, sink)));
+    return count;
+  }
+
+  /** Runs `take` until it hands out something, the consumer closes, or `timeoutMs` passes. */
+  private async waitForRecords(timeoutMs: number, take: () => number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.failure) {
@@ -222,13 +250,10 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
         this.failure = null;
         throw err;
       }
-      const out = this.drain(maxRecords);
+      const taken = take();
       const left = deadline - Date.now();
-      if (out.length > 0 || this.closed || left <= 0) {
-        this.fetchMore();
-        return out;
-      }
       this.fetchMore();
+      if (taken > 0 || this.closed || left <= 0) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, left);
         function done(): void {
@@ -240,6 +265,54 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     }
   }
 
+  private drainValues(maxRecords: number, sink: ValueSink): number {
+    let count = 0;
+    // With read_committed, aborted transactions are tracked across a fetch's batches: poll()'s way.
+    const plainAllowed = this.options.isolationLevel === 'read_uncommitted';
+    while (count < maxRecords && this.completed.length > 0) {
+      const fetch = this.completed[0];
+      const { state } = fetch;
+      const current = this.partitions.get(key(state.topic, state.partition)) === state && state.generation === fetch.generation;
+      if (!current || fetch.records !== null || !plainAllowed) break;
+      for (; fetch.nextBatch < fetch.batches.length; fetch.nextBatch++) {
+        const { bytes, entry } = fetch.batches[fetch.nextBatch];
+        if (entry.kind !== 'batch') break;
+        const header = entry.header;
+        if (header.compression !== CompressionType.None || header.isControl) break;
+        readPlainValues(bytes, header, fetch.from, maxRecords - count, sink);
+        const taken = valuesRead.count;
+        count += taken;
+        if (taken > 0) {
+          state.position = header.baseOffset + BigInt(valuesRead.lastOffsetDelta) + 1n;
+          fetch.from = state.position;
+        }
+        if (!valuesRead.finished) {
+          // maxRecords reached inside the batch: the rest of it waits for the next poll.
+          fetch.takenFromBatch += taken;
+          fetch.remaining -= taken;
+          this.bufferedRecords -= taken;
+          return count;
+        }
+        const left = header.recordCount - fetch.takenFromBatch;
+        fetch.takenFromBatch = 0;
+        fetch.from = lastOffset(header) + 1n;
+        fetch.remaining -= left;
+        this.bufferedRecords -= left;
+      }
+      if (fetch.nextBatch < fetch.batches.length) break;
+      this.bufferedRecords -= fetch.remaining;
+      this.completed.shift();
+    }
+    if (count >= maxRecords) return count;
+    // What the fast path leaves: stale fetches, compressed, control or legacy batches, read_committed.
+    const records = this.drain(maxRecords - count);
+    for (const r of records) {
+      if (r.value === null) sink(null, 0, 0);
+      else sink(r.value, 0, r.value.length);
+    }
+    return count + records.length;
+  }
+
   /** Decodes up to `maxRecords` from the completed fetches, in arrival order, and moves positions past them. */
   private drain(maxRecords: number): ConsumerRecord[] {
     const out: ConsumerRecord[] = [];
@@ -249,8 +322,9 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
       const current = this.partitions.get(key(state.topic, state.partition)) === state && state.generation === fetch.generation;
       let exhausted = !current;
       let last: ConsumerRecord | undefined;
+      if (current) fetch.records ??= this.decode(state, fetch.data, fetch.nextBatch === 0 ? fetch.batches : fetch.batches.slice(fetch.nextBatch), fetch.from);
       while (current && out.length < maxRecords) {
-        const next = fetch.records.next();
+        const next = fetch.records!.next();
         if (next.done) {
           exhausted = true;
           break;
@@ -429,7 +503,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     const records = data.records!;
     // A batch may begin before the offset asked for: its earlier records are skipped when decoded.
     const from = state.fetchOffset;
-    const batches: { bytes: Buffer; entry: Exclude<RecordSetEntry, { kind: 'truncated' }> }[] = [];
+    const batches: QueuedBatch[] = [];
     let count = 0;
     for (const entry of iterateBatches(records)) {
       if (entry.kind === 'truncated') break; // the broker cut the set at max bytes
@@ -440,7 +514,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
       state.fetchOffset = last + 1n;
     }
     if (batches.length === 0) return;
-    this.completed.push({ state, generation: state.generation, records: this.decode(state, data, batches, from), remaining: count });
+    this.completed.push({ state, generation: state.generation, data, batches, nextBatch: 0, takenFromBatch: 0, from, records: null, remaining: count });
     this.bufferedRecords += count;
   }
 
@@ -448,7 +522,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   private *decode(
     state: PartitionState,
     data: PartitionData,
-    batches: { bytes: Buffer; entry: Exclude<RecordSetEntry, { kind: 'truncated' }> }[],
+    batches: QueuedBatch[],
     from: bigint,
   ): Generator<ConsumerRecord, void, undefined> {
     const { topic, partition } = state;
@@ -488,67 +562,5 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
         yield { topic, partition, offset: r.offset, timestamp: r.timestamp, timestampType, key: r.key, value: r.value, headers: r.headers, leaderEpoch };
       }
     }
-  }
-}
-
-// ---- the uncompressed hot path ----
-
-/** Read position of the varint readers below, shared to avoid an allocation per field. */
-let at = 0;
-
-/** A zig-zag varint (up to 64 bits) as a number; record fields are far below 2^53. */
-function zigzag(buf: Buffer, end: number): number {
-  let raw = 0;
-  let scale = 1;
-  for (let i = 0; i < 10; i++) {
-    if (at >= end) break;
-    const b = buf[at++];
-    raw += (b & 0x7f) * scale;
-    if ((b & 0x80) === 0) return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
-    scale *= 128;
-  }
-  throw new CorruptBatchError({ reason: 'corrupt-record', message: `bad varint at byte ${at}` }, 0);
-}
-
-function bytesField(buf: Buffer, end: number, what: string): Buffer | null {
-  const length = zigzag(buf, end);
-  if (length === -1) return null;
-  if (length < 0 || at + length > end) throw new CorruptBatchError({ reason: 'corrupt-record', message: `${what} length ${length} at byte ${at}` }, 0);
-  at += length;
-  return buf.subarray(at - length, at);
-}
-
-/**
- * The records of an uncompressed batch, decoded in one pass straight into ConsumerRecords: the
- * generic decoder's intermediate objects cost a fast stream most of its time in garbage
- * collection. The batch is first checked as records.ts checks it (size, CRC, record framing).
- */
-function* plainRecords(bytes: Buffer, header: RecordBatchHeader, topic: string, partition: number, from: bigint): Generator<ConsumerRecord, void, undefined> {
-  const check = validateBatch(bytes);
-  if (!check.valid) throw new CorruptBatchError(check.failure, 0);
-  const { timestampType, partitionLeaderEpoch: leaderEpoch, baseOffset, baseTimestamp } = header;
-  const logAppendTime = timestampType === TimestampType.LogAppendTime ? header.maxTimestamp : null;
-  at = RECORD_BATCH_HEADER_SIZE;
-  for (let i = 0; i < header.recordCount; i++) {
-    const length = zigzag(bytes, bytes.length);
-    const end = at + length;
-    at++; // attributes: unused in v2 records
-    const timestampDelta = zigzag(bytes, end);
-    const offset = baseOffset + BigInt(zigzag(bytes, end));
-    const key = bytesField(bytes, end, 'key');
-    const value = bytesField(bytes, end, 'value');
-    const headerCount = zigzag(bytes, end);
-    const headers: RecordHeader[] = [];
-    for (let h = 0; h < headerCount; h++) {
-      const name = bytesField(bytes, end, 'header key');
-      headers.push({ key: name === null ? '' : name.toString('utf8'), value: bytesField(bytes, end, 'header value') });
-    }
-    if (at !== end) throw new CorruptBatchError({ reason: 'corrupt-record', message: `record ${i} leaves ${end - at} bytes unread` }, 0);
-    // A generator resumes after other code ran: the shared position is this batch's again only from here.
-    const resume = end;
-    if (offset >= from) {
-      yield { topic, partition, offset, timestamp: logAppendTime ?? baseTimestamp + BigInt(timestampDelta), timestampType, key, value, headers, leaderEpoch };
-    }
-    at = resume;
   }
 }

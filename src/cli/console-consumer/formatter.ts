@@ -77,9 +77,19 @@ export class OutputBuffer {
   }
 
   bytes(b: Uint8Array): void {
-    this.reserve(b.length);
-    this.buf.set(b, this.length);
-    this.length += b.length;
+    this.range(b, 0, b.length);
+  }
+
+  /** Bytes [start, end) of b, without a view of them. */
+  range(b: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    this.reserve(n);
+    const buf = this.buf;
+    const at = this.length;
+    // A loop beats TypedArray.set for the few bytes of a short value or a separator.
+    if (n < 32) for (let i = 0; i < n; i++) buf[at + i] = b[start + i]!;
+    else buf.set(b.subarray(start, end), at);
+    this.length += n;
   }
 
   text(s: string): void {
@@ -162,6 +172,16 @@ function writeHeaders(out: OutputBuffer, r: FormattableRecord, c: FormatterConfi
 /** True when only the value is printed: the common case, written with no per-field checks. */
 export function isValueOnly(c: FormatterConfig): boolean {
   return c.printValue && !(c.printTimestamp || c.printPartition || c.printOffset || c.printDelivery || c.printEpoch || c.printHeaders || c.printKey);
+}
+
+/** The value-only text format as a sink for Consumer.pollValues: each value (or null.literal) and line.separator. */
+export function valueWriter(out: OutputBuffer, c: FormatterConfig): (buf: Buffer | null, start: number, end: number) => void {
+  const { nullLiteral, lineSeparator } = c;
+  return (buf, start, end) => {
+    if (buf === null) out.bytes(nullLiteral);
+    else out.range(buf, start, end);
+    out.bytes(lineSeparator);
+  };
 }
 
 /** Appends a batch of records as text. */

@@ -7,7 +7,7 @@ import { Cluster, type TopicInfo } from '../../client/cluster.js';
 import { Consumer, type Assignment, type ConsumerRecord } from '../../client/consumer.js';
 import type { GroupConsumer } from '../../client/group-consumer.js';
 import { KafkaProtocolError } from '../../protocol/errors.js';
-import { OutputBuffer, writeJson, writeTextBatch } from './formatter.js';
+import { isValueOnly, OutputBuffer, valueWriter, writeJson, writeTextBatch } from './formatter.js';
 import { clusterOptions } from '../common-flags.js';
 import type { ConsoleConsumerSettings } from './options.js';
 
@@ -106,18 +106,35 @@ export class ConsoleConsumerSession {
     if (this.ending) return;
     if (assignments === null) return this.end({ kind: 'timeout' });
     await consumer.assign(assignments);
-    await this.pollLoop(consumer);
+    if (s.output === 'text' && isValueOnly(s.formatter)) {
+      // The default output: values go from the fetched batches to the output buffer directly.
+      const sink = valueWriter(this.out, s.formatter);
+      await this.pollLoop((wait, left) => consumer.pollValues(wait, left, sink));
+    } else {
+      await this.pollLoop(this.formatting(consumer));
+    }
+  }
+
+  /** Polls records and formats them into the output buffer; resolves with how many. */
+  private formatting(consumer: { poll(timeoutMs: number, maxRecords: number): Promise<ConsumerRecord[]> }): (wait: number, left: number) => Promise<number> {
+    const s = this.settings;
+    return async (wait, left) => {
+      const records = await consumer.poll(wait, left);
+      if (s.output === 'json') for (const r of records) writeJson(this.out, r);
+      else writeTextBatch(this.out, records, s.formatter);
+      return records.length;
+    };
   }
 
   /** Subscribes through the group; topics that do not exist yet are picked up by a rebalance when they appear. */
   private async consumeAsMember(group: GroupConsumer): Promise<void> {
     const source = this.settings.source;
     group.subscribe(source.kind === 'topic' ? [source.topic] : source.pattern);
-    await this.pollLoop(group);
+    await this.pollLoop(this.formatting(group));
   }
 
   /** Polls and prints until --max-messages, --timeout-ms without a record, or another ending. */
-  private async pollLoop(consumer: { poll(timeoutMs: number, maxRecords: number): Promise<ConsumerRecord[]> }): Promise<void> {
+  private async pollLoop(pollInto: (wait: number, left: number) => Promise<number>): Promise<void> {
     const s = this.settings;
     let lastMessageAt = Date.now();
     const timedOut = (): boolean => s.timeoutMs !== null && Date.now() - lastMessageAt >= s.timeoutMs;
@@ -125,20 +142,20 @@ export class ConsoleConsumerSession {
       const wait = s.timeoutMs === null ? 1_000 : Math.max(0, lastMessageAt + s.timeoutMs - Date.now());
       const left = s.maxMessages === null ? MAX_POLL_RECORDS : Math.min(MAX_POLL_RECORDS, s.maxMessages - this.processed);
       if (left <= 0) return this.end({ kind: 'done' });
-      let records: ConsumerRecord[];
+      let count: number;
       try {
-        records = await consumer.poll(wait, left);
+        count = await pollInto(wait, left);
       } catch (err) {
         if (this.ending) return;
         throw err;
       }
       if (this.ending) return;
-      if (records.length === 0) {
+      if (count === 0) {
         if (timedOut()) this.end({ kind: 'timeout' });
         continue;
       }
       lastMessageAt = Date.now();
-      await this.write(records);
+      await this.write(count);
       if (s.maxMessages !== null && this.processed >= s.maxMessages) this.end({ kind: 'done' });
     }
   }
@@ -192,12 +209,9 @@ export class ConsoleConsumerSession {
     return [...metadata.topics.values()].filter((t) => !t.isInternal && source.pattern.test(t.name)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).flatMap(usablePartitions);
   }
 
-  /** Formats the batch into one buffer and waits until stdout has taken it. */
-  private async write(records: ConsumerRecord[]): Promise<void> {
-    const s = this.settings;
-    if (s.output === 'json') for (const r of records) writeJson(this.out, r);
-    else writeTextBatch(this.out, records, s.formatter);
-    this.processed += records.length;
+  /** Writes the `count` records formatted into the buffer and waits until stdout has taken them. */
+  private async write(count: number): Promise<void> {
+    this.processed += count;
     const chunk = this.out.take();
     const failed = await new Promise<Error | null | undefined>((resolve) => process.stdout.write(chunk, resolve));
     if (failed) this.end({ kind: 'stdout-closed' });
