@@ -50,6 +50,21 @@ export interface ConsumerGroupHost {
 }
 
 const OPERATIONS_NOT_REQUESTED = -2147483648;
+
+/** A ConsumerGroupDescribe answer for a group that is not described: only its id and the error. */
+export function undescribedGroup(groupId: string, errorCode: number): DescribedGroup {
+  return {
+    errorCode,
+    errorMessage: null,
+    groupId,
+    groupState: '',
+    groupEpoch: 0,
+    assignmentEpoch: 0,
+    assignorName: '',
+    members: [],
+    authorizedOperations: OPERATIONS_NOT_REQUESTED,
+  };
+}
 const timerPrefix = (groupId: string): string => `\u0002consumer\u0000${groupId}\u0000`;
 
 /** Kafka's Uuid.toString(): 16 random bytes, URL-safe base64 without padding. */
@@ -379,17 +394,7 @@ export class ConsumerGroupProtocol {
   }
 
   describe(groupId: string): DescribedGroup {
-    const described: DescribedGroup = {
-      errorCode: ErrorCode.NONE,
-      errorMessage: null,
-      groupId,
-      groupState: '',
-      groupEpoch: 0,
-      assignmentEpoch: 0,
-      assignorName: '',
-      members: [],
-      authorizedOperations: OPERATIONS_NOT_REQUESTED,
-    };
+    const described = undescribedGroup(groupId, ErrorCode.NONE);
     const group = this.host.coordinator.groups.get(groupId);
     // Kafka sets no message here.
     if (!group || group.type !== 'consumer' || group.state === 'Dead') return { ...described, errorCode: ErrorCode.GROUP_ID_NOT_FOUND };

@@ -9,9 +9,8 @@ import { ApiKey } from '../../src/protocol/generated/apis.js';
 import { AclOperation, ResourceType } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { authorize, authorizedOperations } from './authorization.js';
+import { undescribedGroup } from '../coordinator/consumer-group-protocol.js';
 import { defineHandler } from './types.js';
-
-const OPERATIONS_NOT_REQUESTED = -2147483648;
 
 export const consumerGroupDescribe = defineHandler({
   apiKey: ApiKey.ConsumerGroupDescribe,
@@ -21,26 +20,15 @@ export const consumerGroupDescribe = defineHandler({
   response: ConsumerGroupDescribeResponse,
   handle(ctx, request) {
     const coordinator = ctx.broker.groupCoordinator;
-    const groupError = (groupId: string, errorCode: number): DescribedGroup => ({
-      errorCode,
-      errorMessage: null,
-      groupId,
-      groupState: '',
-      groupEpoch: 0,
-      assignmentEpoch: 0,
-      assignorName: '',
-      members: [],
-      authorizedOperations: OPERATIONS_NOT_REQUESTED,
-    });
     const refused: DescribedGroup[] = [];
     const described: DescribedGroup[] = [];
     for (const groupId of request.groupIds) {
       if (!authorize(ctx, AclOperation.DESCRIBE, ResourceType.GROUP, groupId)) {
-        refused.push(groupError(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED));
+        refused.push(undescribedGroup(groupId, ErrorCode.GROUP_AUTHORIZATION_FAILED));
         continue;
       }
       const owner = groupId.length === 0 ? ErrorCode.INVALID_GROUP_ID : coordinator.ownership(groupId);
-      const group = owner === ErrorCode.NONE ? coordinator.consumer.describe(groupId) : groupError(groupId, owner);
+      const group = owner === ErrorCode.NONE ? coordinator.consumer.describe(groupId) : undescribedGroup(groupId, owner);
       if (request.includeAuthorizedOperations && group.errorCode === ErrorCode.NONE) group.authorizedOperations = authorizedOperations(ctx, ResourceType.GROUP, groupId);
       described.push(group);
     }
