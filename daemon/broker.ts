@@ -4,20 +4,22 @@ import { statfs } from 'node:fs/promises';
 import type { CreatableTopicConfig } from '../src/protocol/generated/clients/create-topics-request.js';
 import type { CreatableTopicConfigs } from '../src/protocol/generated/clients/create-topics-response.js';
 import type { TopicConfigEntry } from '../src/config/topic-configs.js';
-import { MetadataLog } from './controller/metadata-log.js';
+import { MetadataLog, type MetadataQuorumSettings } from './controller/metadata-log.js';
 import { ConfigResourceType, EMPTY_IMAGE, resourceConfigs, topicConfigs, type MetadataImage } from './controller/metadata-image.js';
+import type { RaftNode } from './controller/raft/raft-node.js';
 import { CONSUMER_OFFSETS_TOPIC } from './controller/topic-names.js';
 import { QuorumController } from './controller/quorum-controller.js';
 import { GroupCoordinator, type GroupCoordinatorSettings } from './coordinator/group-coordinator.js';
 import { ProducerIdManager } from './coordinator/producer-ids.js';
 import { ApiKey } from '../src/protocol/api-keys.js';
+import { controllerHandlerTable } from './handlers/controller-index.js';
 import { handlerTable } from './handlers/index.js';
 import type { ApiHandler } from './handlers/types.js';
 import type { Clock } from './log/clock.js';
 import type { LogConfig } from './log/log-config.js';
 import { LogManager, type LogManagerOptions } from './log/log-manager.js';
 import type { Logger } from './logger.js';
-import { SocketServer, type BoundListener } from './network/socket-server.js';
+import { SocketServer, type BoundListener, type ListenerSpec } from './network/socket-server.js';
 import { FetchSessionCache } from './replication/fetch-session.js';
 import { ReplicaManager } from './replication/replica-manager.js';
 import { ByteRateThrottle } from './quotas/byte-rate-throttle.js';
@@ -47,8 +49,14 @@ export interface TopicSettings {
 export interface BrokerSettings {
   nodeId: number;
   clusterId: string;
+  /** `broker`, `controller`, or both (combined mode). */
+  processRoles: readonly ('broker' | 'controller')[];
   /** Client listeners (the controller listener is not served to clients). */
   listeners: ListenerSettings[];
+  /** The listeners of controller.listener.names this node binds, served the quorum's own handler table. */
+  controllerListeners: ListenerSpec[];
+  /** controller.quorum.voters and the quorum's timeouts; `listenerName` is the controller listener the voters are reached on. */
+  quorum: Omit<MetadataQuorumSettings, 'nodeId' | 'clusterId'> & { listenerName: string };
   /** What Metadata tells clients to connect to, per listener name. */
   advertisedListeners: ListenerSettings[];
   logDirs: string[];
@@ -97,7 +105,11 @@ export class Broker {
   private authorizerCache: { acls: MetadataImage['acls']; authorizer: Authorizer } | null = null;
   private applied: Promise<void> = Promise.resolve();
   private readonly server: SocketServer;
+  private readonly controllerServer: SocketServer;
   boundListeners: BoundListener[] = [];
+  controllerBoundListeners: BoundListener[] = [];
+  /** Resolves once this node's controller accepts operations (set each time it becomes the quorum leader). */
+  private activation: Promise<void> | null = null;
 
   private constructor(
     readonly config: BrokerSettings,
@@ -108,8 +120,9 @@ export class Broker {
   ) {
     // Without `consumer` in group.coordinator.rebalance.protocols the KIP-848 APIs are not
     // served, so ApiVersions (computed from this table) does not offer them, as Kafka.
-    this.handlers =
-      config.groupCoordinator.consumer?.enabled === false
+    this.handlers = !this.isBroker
+      ? controllerHandlerTable
+      : config.groupCoordinator.consumer?.enabled === false
         ? new Map([...handlerTable].filter(([apiKey]) => apiKey !== ApiKey.ConsumerGroupHeartbeat && apiKey !== ApiKey.ConsumerGroupDescribe))
         : handlerTable;
     this.fetchSessions = new FetchSessionCache(MAX_FETCH_SESSIONS, () => clock.now());
@@ -123,8 +136,7 @@ export class Broker {
         validateTopicConfig: (name, value) => config.validateTopicConfig(name, value),
       },
       metadataLog,
-      EMPTY_IMAGE,
-      (image) => this.publish(image),
+      () => metadataLog.image,
     );
     this.groupCoordinator = new GroupCoordinator(
       {
@@ -141,11 +153,22 @@ export class Broker {
       log,
     );
     this.producerIds = new ProducerIdManager(() => this.controller.allocateProducerIds(-1n));
-    this.server = new SocketServer(
-      this.handlers,
-      { maxRequestBytes: config.socketRequestMaxBytes, maxInFlightRequests: config.queuedMaxRequests, idleTimeoutMs: config.connectionsMaxIdleMs },
-      log,
-    );
+    const limits = { maxRequestBytes: config.socketRequestMaxBytes, maxInFlightRequests: config.queuedMaxRequests, idleTimeoutMs: config.connectionsMaxIdleMs };
+    this.server = new SocketServer(this.handlers, limits, log);
+    this.controllerServer = new SocketServer(controllerHandlerTable, limits, log);
+  }
+
+  get isBroker(): boolean {
+    return this.config.processRoles.includes('broker');
+  }
+
+  get isController(): boolean {
+    return this.config.processRoles.includes('controller');
+  }
+
+  /** This node's member of the metadata quorum (a voter, or an observer on a broker-only node). */
+  get raft(): RaftNode {
+    return this.metadataLog.raft;
   }
 
   get nodeId(): number {
@@ -156,14 +179,25 @@ export class Broker {
     return this.config.clusterId;
   }
 
-  /** Opens the logs, replays the metadata log, registers, and starts listening. */
+  /**
+   * Opens the logs, joins the metadata quorum and serves the controller listener; a broker then
+   * waits for its controller to lead with everything committed replayed, listens, and registers.
+   */
   static async start(config: BrokerSettings, log: Logger, clock: Clock): Promise<Broker> {
     const logs = await LogManager.open(config.logDirs, config.topicSettings(new Map()).log, clock, log, config.logManager);
-    const metadataLog = await MetadataLog.open(logs, config.clusterId, config.nodeId, log);
+    const metadataLog = await MetadataLog.open(logs, { nodeId: config.nodeId, clusterId: config.clusterId, ...config.quorum }, log);
     const broker = new Broker(config, logs, metadataLog, log, clock);
-    const replayed = await metadataLog.replayAll();
-    broker.controller.load(replayed.records, replayed.lastOffset);
-    broker.publish(broker.controller.currentImage);
+    await metadataLog.start({
+      onImage: (image) => broker.publish(image),
+      onLeaderChange: (_leader, isLocal) => broker.onLeaderChange(isLocal),
+    });
+    if (broker.isController) {
+      for (const listener of config.controllerListeners) broker.controllerBoundListeners.push(await broker.controllerServer.listen(listener, broker));
+    }
+    if (!broker.isBroker) return broker;
+    // A broker on a quorum of one: its own controller leads as soon as it has replayed the log.
+    if (broker.activation === null) throw new Error('the metadata quorum elected no leader at start');
+    await broker.activation;
 
     broker.boundListeners = [];
     for (const listener of config.listeners) broker.boundListeners.push(await broker.server.listen(listener, broker));
@@ -221,6 +255,16 @@ export class Broker {
     return this.applied;
   }
 
+  /** Only the quorum leader runs the controller, once it has replayed everything committed before its epoch. */
+  private onLeaderChange(isLocal: boolean): void {
+    this.controller.deactivate();
+    this.activation = null;
+    if (!isLocal) return;
+    const activation = this.raft.awaitLeaderCaughtUp().then(() => this.controller.activate());
+    activation.catch((err: Error) => this.log.info(`controller not activated: ${err.message}`));
+    this.activation = activation;
+  }
+
   private publish(image: MetadataImage): void {
     this.image = image;
     this.applied = this.replicas.applyImage(image);
@@ -232,8 +276,10 @@ export class Broker {
     // Requests parked in a rebalance are answered first, so they do not hold up the drain.
     this.groupCoordinator.shutdown();
     await this.server.shutdown(SHUTDOWN_GRACE_MS);
-    await this.applied;
+    // A leader resigns while its controller listener still answers, so the others elect a successor at once.
     await this.metadataLog.close();
+    await this.controllerServer.shutdown(SHUTDOWN_GRACE_MS);
+    await this.applied;
     const highWatermarks = new Map<string, bigint>();
     for (const p of this.replicas.allPartitions()) highWatermarks.set(`${p.topic}-${p.partitionId}`, p.highWatermark);
     await this.logs.close(highWatermarks);

@@ -10,7 +10,7 @@ import { createLogger, type Logger } from './logger.js';
 import type { ListenerSpec } from './network/socket-server.js';
 import { checkInterBrokerSasl, listenerSasl } from './security/listener-security.js';
 import { listenerTls } from './security/tls.js';
-import { ensureFormatted } from './storage.js';
+import { ensureFormatted, readMetaProperties } from './storage.js';
 import { topicSettingsFor } from './topic-settings.js';
 
 const SECURITY_PROTOCOL_IDS = { PLAINTEXT: 0, SSL: 1, SASL_PLAINTEXT: 2, SASL_SSL: 3 } as const;
@@ -47,7 +47,18 @@ export function brokerSettings(config: BrokerConfig, clusterId: string): BrokerS
   return {
     nodeId: config.nodeId,
     clusterId,
+    processRoles: [...config.processRoles],
     listeners: config.listeners.filter((l) => !controllerNames.has(l.name)).map((l) => servedListenerSettings(config, l)),
+    controllerListeners: config.processRoles.includes('controller') ? config.controllerListeners.map((l) => servedListenerSettings(config, l)) : [],
+    quorum: {
+      listenerName: config.controllerListenerNames[0] ?? 'CONTROLLER',
+      voters: config.quorumVoters.map((v) => ({ id: v.id, host: v.host, port: v.port })),
+      electionTimeoutMs: config.quorumElectionTimeoutMs,
+      fetchTimeoutMs: config.quorumFetchTimeoutMs,
+      electionBackoffMaxMs: config.quorumElectionBackoffMaxMs,
+      requestTimeoutMs: config.quorumRequestTimeoutMs,
+      retryBackoffMs: config.quorumRetryBackoffMs,
+    },
     advertisedListeners: config.advertisedListeners.map(listenerSettings),
     logDirs: [...config.logDirs],
     rack: config.brokerRack,
@@ -77,8 +88,39 @@ export interface RunningBrokerProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * What this build cannot run yet, refused before anything is written: a broker needs its own
+ * controller as the whole quorum until brokers register with a remote controller (issue #7).
+ */
+function checkSupportedQuorum(config: BrokerConfig): void {
+  if (config.quorumVoters.length === 0) {
+    throw new Error('controller.quorum.bootstrap.servers without controller.quorum.voters (a dynamic quorum, KIP-853) is not supported: list the voters in controller.quorum.voters');
+  }
+  const roles = config.processRoles;
+  if (roles.includes('broker') && (!roles.includes('controller') || config.quorumVoters.length > 1)) {
+    throw new Error(
+      'brokers in a multi-node quorum are not supported yet: broker registration and heartbeats to a remote controller (issue #7) are missing; run dedicated controllers (process.roles=controller), or one combined node that is the only voter',
+    );
+  }
+}
+
+/**
+ * A node of a quorum of several voters must share the others' cluster id, which only
+ * `tk storage format -t ID` gives it: a random id per node would leave every vote refused.
+ */
+async function checkFormattedForQuorum(config: BrokerConfig): Promise<void> {
+  if (config.quorumVoters.length <= 1) return;
+  const metas = await Promise.all(config.logDirs.map(readMetaProperties));
+  if (metas.every((m) => m === null)) {
+    throw new Error(
+      `${config.logDirs[0]} is not formatted: the ${config.quorumVoters.length} voters of controller.quorum.voters must share one cluster id, so format each node first with \`tk storage format -t <cluster id>\` (\`tk storage random-uuid\` makes one)`,
+    );
+  }
+}
+
 /** Starts a broker in this process. The caller prints the ready line and wires the signals. */
-export async function startBrokerProcess(options: BrokerStartOptions, log: Logger = createLogger()): Promise<RunningBrokerProcess> {
+/** TK_DEBUG=1 adds the debug lines (quorum requests, connections) to the log. */
+export async function startBrokerProcess(options: BrokerStartOptions, log: Logger = createLogger(undefined, process.env.TK_DEBUG === '1')): Promise<RunningBrokerProcess> {
   const { config, warnings } = resolveBrokerConfig(await loadBrokerProperties(options));
   for (const w of warnings) log.warn(w);
   // Every listener, the controller's too, must be one tk can secure as configured, before anything is written.
@@ -87,13 +129,16 @@ export async function startBrokerProcess(options: BrokerStartOptions, log: Logge
     listenerTls(config, listener);
   }
   checkInterBrokerSasl(config);
+  checkSupportedQuorum(config);
+  await checkFormattedForQuorum(config);
   const { clusterId, formatted } = await ensureFormatted(config.logDirs, config.nodeId);
   for (const dir of formatted) log.info(`formatted ${dir} for cluster ${clusterId}, node ${config.nodeId}`);
   const broker = await Broker.start(brokerSettings(config, clusterId), log, systemClock);
-  const first = broker.boundListeners[0];
-  const advertised = config.advertisedListeners.find((l) => l.name === first?.name);
+  const role = broker.isBroker ? 'broker' : 'controller';
+  const first = broker.isBroker ? broker.boundListeners[0] : broker.controllerBoundListeners[0];
+  const advertised = (broker.isBroker ? config.advertisedListeners : config.advertisedControllerListeners).find((l) => l.name === first?.name);
   const host = advertised?.host || first?.host || 'localhost';
-  const readyLine = `tk broker ${config.nodeId} ready on ${first?.name ?? 'PLAINTEXT'}://${host}:${first?.boundPort ?? 0}`;
+  const readyLine = `tk ${role} ${config.nodeId} ready on ${first?.name ?? 'PLAINTEXT'}://${host}:${first?.boundPort ?? 0}`;
   let stopping: Promise<void> | null = null;
   return {
     broker,

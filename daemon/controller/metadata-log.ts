@@ -1,105 +1,92 @@
-// The Raft metadata log, `__cluster_metadata-0`, for a quorum of one voter: this node is the
-// leader of every epoch, so an append is committed once it is written. Each start is a new
-// leader epoch, recorded in `quorum-state` as Kafka's KRaft does, and stamped on the batches.
-// The multi-voter quorum (votes, fetches from the leader, snapshots) builds on the same log.
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { decodeMetadataFrame, encodeMetadataFrame } from '../../src/protocol/metadata-frame.js';
-import { metadataRecordCodecs } from '../../src/protocol/generated/metadata-records.js';
-import { buildBatch, iterateBatches, records as batchRecords } from '../../src/protocol/records.js';
+// The metadata log, `__cluster_metadata-0`, replicated by the KRaft quorum of
+// `controller.quorum.voters` (raft/raft-node.ts). What the rest of the node sees of it: the image
+// of the committed records, rebuilt as each committed batch arrives; appends that resolve once
+// committed; and leadership changes, so that the controller runs only on the quorum leader.
 import type { LogManager } from '../log/log-manager.js';
-import type { PartitionLog } from '../log/partition-log.js';
 import type { Logger } from '../logger.js';
-import { METADATA_RECORD_TYPES, type MetadataRecord } from './metadata-image.js';
+import { EMPTY_IMAGE, replay, type MetadataImage, type MetadataRecord } from './metadata-image.js';
 import type { MetadataLogAppender } from './quorum-controller.js';
+import { QuorumStateStore } from './raft/quorum-state-store.js';
+import { RaftLog, type CommittedBatch } from './raft/raft-log.js';
+import { RaftNode, type LeaderAndEpoch } from './raft/raft-node.js';
+import { NetworkTransport, type VoterAddress } from './raft/transport.js';
 
-const QUORUM_STATE_FILE = 'quorum-state';
-const READ_CHUNK_BYTES = 1024 * 1024;
-
-const typeNames = new Map<number, MetadataRecord['type']>(Object.entries(METADATA_RECORD_TYPES).map(([name, type]) => [type, name as MetadataRecord['type']]));
-
-interface QuorumStateJson {
+export interface MetadataQuorumSettings {
+  nodeId: number;
   clusterId: string;
-  leaderId: number;
-  leaderEpoch: number;
-  votedId: number;
-  appliedOffset: number;
-  currentVoters: { voterId: number }[];
-  data_version: number;
+  voters: readonly VoterAddress[];
+  electionTimeoutMs: number;
+  fetchTimeoutMs: number;
+  electionBackoffMaxMs: number;
+  requestTimeoutMs: number;
+  retryBackoffMs: number;
+}
+
+/** How long the leader parks a caught-up follower's fetch (Kafka's raft client asks for 500 ms). */
+const FETCH_MAX_WAIT_MS = 500;
+const FETCH_MAX_BYTES = 8 * 1024 * 1024;
+
+export interface MetadataLogEvents {
+  /** The committed image moved on: `records` are the metadata records of the batches just committed. */
+  onImage(image: MetadataImage, records: readonly MetadataRecord[]): void;
+  /** The quorum has a new leader (or none in a new epoch); `isLocal` when it is this node. */
+  onLeaderChange(leader: LeaderAndEpoch, isLocal: boolean): void;
 }
 
 export class MetadataLog implements MetadataLogAppender {
-  private constructor(
-    private readonly log: PartitionLog,
-    readonly leaderEpoch: number,
-    private readonly logger: Logger,
-  ) {}
+  private image_: MetadataImage = EMPTY_IMAGE;
 
-  static async open(logs: LogManager, clusterId: string, nodeId: number, logger: Logger): Promise<MetadataLog> {
-    const log = await logs.openMetadataLog();
-    const statePath = join(log.dir, QUORUM_STATE_FILE);
-    let previousEpoch = 0;
-    try {
-      const state = JSON.parse(await readFile(statePath, 'utf8')) as QuorumStateJson;
-      previousEpoch = state.leaderEpoch;
-    } catch {
-      // No quorum state yet: a freshly formatted node.
-    }
-    const leaderEpoch = previousEpoch + 1;
-    const state: QuorumStateJson = { clusterId, leaderId: nodeId, leaderEpoch, votedId: nodeId, appliedOffset: 0, currentVoters: [{ voterId: nodeId }], data_version: 0 };
-    // Write-then-rename, so a crash never leaves a half-written quorum state behind.
-    await writeFile(`${statePath}.tmp`, JSON.stringify(state));
-    await rename(`${statePath}.tmp`, statePath);
-    logger.info(`metadata quorum of one: node ${nodeId} is leader in epoch ${leaderEpoch}`);
-    return new MetadataLog(log, leaderEpoch, logger);
+  private constructor(readonly raft: RaftNode) {}
+
+  static async open(logs: LogManager, settings: MetadataQuorumSettings, logger: Logger): Promise<MetadataLog> {
+    const partitionLog = await logs.openMetadataLog();
+    const voterIds = settings.voters.map((v) => v.id);
+    const transport = new NetworkTransport(new Map(settings.voters.map((v) => [v.id, v])), settings.nodeId, settings.requestTimeoutMs);
+    const raft = new RaftNode(
+      {
+        nodeId: settings.nodeId,
+        clusterId: settings.clusterId,
+        voterIds,
+        electionTimeoutMs: settings.electionTimeoutMs,
+        fetchTimeoutMs: settings.fetchTimeoutMs,
+        electionBackoffMaxMs: settings.electionBackoffMaxMs,
+        retryBackoffMs: settings.retryBackoffMs,
+        fetchMaxWaitMs: FETCH_MAX_WAIT_MS,
+        fetchMaxBytes: FETCH_MAX_BYTES,
+      },
+      new RaftLog(partitionLog, logger),
+      new QuorumStateStore(partitionLog.dir, voterIds),
+      transport,
+      logger,
+    );
+    return new MetadataLog(raft);
   }
 
-  async append(records: readonly MetadataRecord[]): Promise<bigint> {
-    const now = BigInt(Date.now());
-    const batch = buildBatch({
-      records: records.map((r) => {
-        const codec = metadataRecordCodecs.get(METADATA_RECORD_TYPES[r.type])!;
-        return { key: null, value: encodeMetadataFrame(codec, r.record, r.version), timestamp: now };
-      }),
-      partitionLeaderEpoch: this.leaderEpoch,
+  /** The image of every committed record delivered so far. */
+  get image(): MetadataImage {
+    return this.image_;
+  }
+
+  /** Starts the quorum member; committed batches and leader changes reach `events` from then on. */
+  async start(events: MetadataLogEvents): Promise<void> {
+    const localId = this.raft.settings.nodeId;
+    this.raft.register({
+      handleCommit: (batches: readonly CommittedBatch[]) => {
+        const records = batches.flatMap((b) => b.records);
+        this.image_ = replay(this.image_, records, batches[batches.length - 1].lastOffset);
+        events.onImage(this.image_, records);
+      },
+      handleLeaderChange: (leader) => events.onLeaderChange(leader, leader.leaderId === localId),
     });
-    const appended = await this.log.appendAsLeader(batch, this.leaderEpoch);
-    await this.log.flush();
-    return appended.lastOffset;
+    await this.raft.start();
   }
 
-  /** Every record in the log, in order, for replay into an image at start-up. */
-  async replayAll(): Promise<{ records: MetadataRecord[]; lastOffset: bigint }> {
-    const out: MetadataRecord[] = [];
-    let offset = this.log.logStartOffset;
-    let lastOffset = -1n;
-    const end = this.log.logEndOffset;
-    while (offset < end) {
-      const { records } = await this.log.read(offset, READ_CHUNK_BYTES, { maxOffset: end, minOneMessage: true });
-      if (records.length === 0) break;
-      for (const entry of iterateBatches(records)) {
-        if (entry.kind !== 'batch') continue;
-        const batchEnd = entry.header.baseOffset + BigInt(entry.header.lastOffsetDelta);
-        if (!entry.header.isControl) {
-          for (const record of batchRecords(records.subarray(entry.offset, entry.offset + entry.size))) {
-            if (record.value === null) continue;
-            const frame = decodeMetadataFrame(record.value);
-            const type = typeNames.get(frame.type);
-            if (type === undefined) {
-              this.logger.debug(`skipping metadata record of type ${frame.type} at offset ${record.offset}`);
-              continue;
-            }
-            out.push({ type, version: frame.version, record: frame.message } as MetadataRecord);
-          }
-        }
-        lastOffset = batchEnd;
-        offset = batchEnd + 1n;
-      }
-    }
-    return { records: out, lastOffset };
+  append(records: readonly MetadataRecord[]): Promise<bigint> {
+    return this.raft.append(records);
   }
 
-  async close(): Promise<void> {
-    await this.log.flush();
+  /** Resigns leadership (EndQuorumEpoch) and stops replicating. */
+  close(): Promise<void> {
+    return this.raft.close();
   }
 }

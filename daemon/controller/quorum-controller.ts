@@ -1,18 +1,17 @@
-// The active controller: turns admin requests into metadata records, appends them to the
-// metadata log, and replays them into a new image. Each operation computes its records and
-// response from the image synchronously, then awaits the append: operations run one at a time,
-// so no two of them validate against the same image.
+// The active controller: turns admin requests into metadata records and appends them to the
+// metadata log; the committed records reach the image through the log's listener, not from here.
+// Each operation computes its records and response from the committed image synchronously, then
+// awaits the commit: operations run one at a time, so no two of them validate against the same image.
 import { randomBytes } from 'node:crypto';
 import type { CreatableTopic } from '../../src/protocol/generated/clients/create-topics-request.js';
 import type { CreatableTopicResult } from '../../src/protocol/generated/clients/create-topics-response.js';
 import type { CreatePartitionsTopic } from '../../src/protocol/generated/clients/create-partitions-request.js';
 import type { CreatePartitionsTopicResult } from '../../src/protocol/generated/clients/create-partitions-response.js';
 import type { DeletableTopicResult } from '../../src/protocol/generated/clients/delete-topics-response.js';
-import { ErrorCode } from '../../src/protocol/errors.js';
+import { ErrorCode, KafkaProtocolError } from '../../src/protocol/errors.js';
 import { ZERO_UUID } from '../../src/protocol/primitives.js';
 import {
   ConfigResourceType,
-  replay,
   type BrokerEndpointImage,
   type MetadataImage,
   type MetadataRecord,
@@ -29,7 +28,7 @@ export interface ControllerResult<T> {
   response: T;
 }
 
-/** Where committed records go: on one node, appending is committing. */
+/** Where the controller's records go: the Raft leader's log. */
 export interface MetadataLogAppender {
   /** Appends the records as one batch and resolves with the offset of the last one once committed. */
   append(records: readonly MetadataRecord[]): Promise<bigint>;
@@ -98,36 +97,50 @@ export function randomTopicId(): string {
 
 export class QuorumController {
   private tail: Promise<unknown> = Promise.resolve();
+  /** Set while this node leads the quorum and has replayed everything committed before its epoch. */
+  private active = false;
 
   constructor(
     private readonly settings: ControllerSettings,
     private readonly log: MetadataLogAppender,
-    private image: MetadataImage,
-    private readonly publish: (image: MetadataImage, records: readonly MetadataRecord[]) => void,
+    /** The image of the committed records: the append of an operation resolves once its records are in it. */
+    private readonly committedImage: () => MetadataImage,
   ) {}
 
-  get currentImage(): MetadataImage {
-    return this.image;
+  get isActive(): boolean {
+    return this.active;
   }
 
-  /** Runs one operation after the previous one has committed. */
+  /**
+   * Runs one operation after the previous one has committed. Operations run only on the active
+   * controller; elsewhere they fail with NOT_CONTROLLER, as Kafka's QuorumController.
+   */
   private run<T>(operation: (image: MetadataImage) => ControllerResult<T>): Promise<T> {
     const next = this.tail.then(async () => {
-      const { records, response } = operation(this.image);
-      if (records.length > 0) {
-        const lastOffset = await this.log.append(records);
-        this.image = replay(this.image, records, lastOffset);
-        this.publish(this.image, records);
-      }
+      if (!this.active) throw new KafkaProtocolError(ErrorCode.NOT_CONTROLLER, 'this node is not the active controller');
+      const { records, response } = operation(this.committedImage());
+      if (records.length > 0) await this.log.append(records);
       return response;
     });
     this.tail = next.catch(() => undefined);
     return next;
   }
 
-  /** Replays records read back from the metadata log at start-up. */
-  load(records: readonly MetadataRecord[], lastOffset: bigint): void {
-    this.image = replay(this.image, records, lastOffset);
+  /**
+   * This node leads the quorum and its image holds every record committed before its epoch:
+   * accept operations, and write the bootstrap records (metadata.version) on a new cluster.
+   */
+  async activate(): Promise<void> {
+    this.active = true;
+    await this.run((image) => ({
+      records: image.features.has('metadata.version') ? [] : [{ type: 'FeatureLevel', version: 0, record: { name: 'metadata.version', featureLevel: METADATA_VERSION_LEVEL } }],
+      response: undefined,
+    }));
+  }
+
+  /** Leadership moved away: operations not yet committed fail, later ones are refused. */
+  deactivate(): void {
+    this.active = false;
   }
 
   registerBroker(endpoints: readonly BrokerEndpointImage[], rack: string | null, incarnationId: string): Promise<bigint> {

@@ -19,6 +19,7 @@ import { describeCluster } from './describe-cluster.js';
 import { describeConfigs } from './describe-configs.js';
 import { describeGroups } from './describe-groups.js';
 import { describeLogDirs } from './describe-log-dirs.js';
+import { describeQuorum } from './describe-quorum.js';
 import { describeTopicPartitions } from './describe-topic-partitions.js';
 import { describeUserScramCredentials } from './describe-user-scram-credentials.js';
 import { fetch } from './fetch.js';
@@ -81,6 +82,7 @@ const handlers: ApiHandler[] = [
   describeAcls,
   createAcls,
   deleteAcls,
+  describeQuorum,
 ];
 
 export const handlerTable: ReadonlyMap<number, ApiHandler> = new Map(handlers.map((h) => [h.apiKey, h]));

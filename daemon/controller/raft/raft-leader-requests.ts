@@ -63,8 +63,8 @@ function replicaState(p: ReplicaProgress): ReplicaState {
   return { replicaId: p.id, replicaDirectoryId: ZERO_UUID, logEndOffset: p.endOffset, lastFetchTimestamp: BigInt(p.lastFetchTimestamp), lastCaughtUpTimestamp: BigInt(p.lastCaughtUpTimestamp) };
 }
 
-/** DescribeQuorum: only the leader knows the replicas' progress; any other node says NOT_LEADER_OR_FOLLOWER. */
-export function describeQuorum(node: RaftNode): DescribeQuorumResponse {
+/** DescribeQuorum: only the leader knows the replicas' progress; any other node says NOT_LEADER_OR_FOLLOWER. `nodes` (v2) are the voters' endpoints. */
+export function describeQuorum(node: RaftNode, nodes: DescribeQuorumResponse['nodes'] = []): DescribeQuorumResponse {
   const state = node.leaderState;
   if (node.role !== 'leader' || state === null) {
     return {
@@ -95,6 +95,6 @@ export function describeQuorum(node: RaftNode): DescribeQuorumResponse {
         ],
       },
     ],
-    nodes: [],
+    nodes,
   };
 }

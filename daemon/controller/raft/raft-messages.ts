@@ -64,10 +64,11 @@ export function epochResponse(errorCode: number, leaderId: number, epoch: number
   return { errorCode: ErrorCode.NONE, topics: [{ topicName: METADATA_TOPIC, partitions: [{ partitionIndex: 0, errorCode, leaderId, leaderEpoch: epoch }] }], nodeEndpoints: [] };
 }
 
+/** A quorum member's fetch names itself in ReplicaState (v15+, the versions every tk controller speaks), as Kafka's raft client does. */
 export function fetchRequest(clusterId: string, replicaId: number, epoch: number, position: FetchPosition, maxWaitMs: number, maxBytes: number): FetchRequest {
   return {
     clusterId,
-    replicaId,
+    replicaId: -1,
     replicaState: { replicaId, replicaEpoch: -1n },
     maxWaitMs,
     minBytes: 0,

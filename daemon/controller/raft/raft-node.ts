@@ -231,7 +231,12 @@ export class RaftNode {
     } else if (!this.isVoter) {
       void this.fetchLoop(this.generation);
     }
-    if (leaderChanged) for (const l of this.listeners) l.handleLeaderChange(this.leader);
+    // A new leader is announced by becomeLeader, once its epoch has begun.
+    if (leaderChanged && role !== 'leader') this.announceLeader();
+  }
+
+  private announceLeader(): void {
+    for (const l of this.listeners) l.handleLeaderChange(this.leader);
   }
 
   private async becomeCandidate(): Promise<void> {
@@ -256,6 +261,7 @@ export class RaftNode {
 
   private async onVoteResponse(generation: number, voterId: number, response: VoteResponse): Promise<void> {
     const p = msg.onlyPartition(response.topics);
+    if (response.errorCode === ErrorCode.INCONSISTENT_CLUSTER_ID) this.logger.warn(`raft: voter ${voterId} belongs to another cluster than ${this.settings.clusterId}`);
     if (p === undefined || response.errorCode !== ErrorCode.NONE) return;
     if (p.leaderEpoch > this.epoch) {
       await (p.leaderId >= 0 ? this.become('follower', p.leaderEpoch, p.leaderId, -1) : this.become('unattached', p.leaderEpoch, -1, -1));
@@ -273,6 +279,7 @@ export class RaftNode {
     this.leaderState = new LeaderState(this.settings.nodeId, this.epoch, epochStart, this.settings.voterIds);
     await this.log.appendAsLeader(leaderChangeBatch(this.settings.nodeId, this.settings.voterIds, granting, this.epoch, BigInt(this.now())), this.epoch);
     this.afterLeaderAppend();
+    this.announceLeader();
     const generation = this.generation;
     const tick = (): void => {
       void this.exclusive(async () => {
