@@ -56,7 +56,7 @@ const cgDescribeApi = api(ConsumerGroupDescribeRequest, ConsumerGroupDescribeRes
 
 const { GROUP_AUTHORIZATION_FAILED: GROUP_DENIED, TOPIC_AUTHORIZATION_FAILED: TOPIC_DENIED, NONE } = ErrorCode;
 const NOT_REQUESTED = -2147483648;
-const bits = (...operations: AclOperation[]): number => operations.reduce((sum, op) => sum | (1 << op), 0);
+const bits = (...operations: AclOperation[]): number => operations.reduce<number>((sum, op) => sum | (1 << op), 0);
 /** A super user's operations on a group: every one Kafka lists for the resource type. */
 const ALL_GROUP_OPERATIONS = bits(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
 
