@@ -2,13 +2,14 @@
 // `controller.quorum.voters` (raft/raft-node.ts). What the rest of the node sees of it: the image
 // of the committed records, rebuilt as each committed batch arrives; appends that resolve once
 // committed; and leadership changes, so that the controller runs only on the quorum leader.
+import { ErrorCode, KafkaProtocolError } from '../../src/protocol/errors.js';
 import type { LogManager } from '../log/log-manager.js';
 import type { Logger } from '../logger.js';
 import { EMPTY_IMAGE, replay, type MetadataImage, type MetadataRecord } from './metadata-image.js';
 import type { MetadataLogAppender } from './quorum-controller.js';
 import { QuorumStateStore } from './raft/quorum-state-store.js';
 import { RaftLog, type CommittedBatch } from './raft/raft-log.js';
-import { RaftNode, type LeaderAndEpoch } from './raft/raft-node.js';
+import { NotLeaderError, RaftNode, type LeaderAndEpoch } from './raft/raft-node.js';
 import { NetworkTransport, type VoterAddress } from './raft/transport.js';
 
 export interface MetadataQuorumSettings {
@@ -81,8 +82,14 @@ export class MetadataLog implements MetadataLogAppender {
     await this.raft.start();
   }
 
-  append(records: readonly MetadataRecord[]): Promise<bigint> {
-    return this.raft.append(records);
+  /** Resolves once committed; NOT_CONTROLLER when this node does not lead, or stopped leading before the commit. */
+  async append(records: readonly MetadataRecord[]): Promise<bigint> {
+    try {
+      return await this.raft.append(records);
+    } catch (err) {
+      if (err instanceof NotLeaderError) throw new KafkaProtocolError(ErrorCode.NOT_CONTROLLER, err.message);
+      throw err;
+    }
   }
 
   /** Resigns leadership (EndQuorumEpoch) and stops replicating. */

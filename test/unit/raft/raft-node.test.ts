@@ -184,6 +184,25 @@ describe('RaftNode', () => {
     expect(old.node.log.endOffset).toBe(next.log.endOffset);
   });
 
+  it('an observer (not a voter) finds the leader through any voter and replicates without voting', async () => {
+    const net = new Network();
+    const nodes = await Promise.all([1, 2, 3].map((id) => startNode(net, id, [1, 2, 3])));
+    running.push(...nodes);
+    const observer = await startNode(net, 4, [1, 2, 3]);
+    running.push(observer);
+    const leader = await until('a leader', () => leaderOf(net));
+    await leader.awaitLeaderCaughtUp();
+    await leader.append([topicRecord('seen-by-observer')]);
+    await until('the observer to commit', () => names(observer).includes('seen-by-observer'));
+    expect(observer.node.role).toBe('follower');
+    expect(observer.node.leaderId).toBe(leader.settings.nodeId);
+    const described = describeQuorum(leader).topics[0].partitions[0];
+    expect(described.currentVoters.map((v) => v.replicaId).sort()).toEqual([1, 2, 3]);
+    expect(described.observers.map((o) => o.replicaId)).toEqual([4]);
+    const vote = await observer.node.handleVote({ clusterId: 'test-cluster', voterId: 4, topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0, candidateEpoch: leader.epoch + 1, candidateId: 1, candidateDirectoryId: '', voterDirectoryId: '', lastOffsetEpoch: 99, lastOffset: 99n }] }] });
+    expect(vote.topics[0].partitions[0]).toMatchObject({ errorCode: 94, voteGranted: false });
+  });
+
   it('a leader that shuts down hands over at once with EndQuorumEpoch', async () => {
     const net = new Network();
     const nodes = await Promise.all([1, 2, 3].map((id) => startNode(net, id, [1, 2, 3])));
