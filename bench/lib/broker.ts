@@ -73,6 +73,9 @@ export async function startBenchBroker(name: string, overrides: Record<string, s
     listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
     'log.dirs': dataDir,
+    // As Kafka's config/server.properties ships it: a group's first join (consumer-perf-test's
+    // MB.sec includes it) does not wait the 3 s meant for many members arriving together.
+    'group.initial.rebalance.delay.ms': '0',
     ...overrides,
   };
   const args = Object.entries(settings).flatMap(([key, value]) => ['--override', `${key}=${value}`]);
