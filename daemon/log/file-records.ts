@@ -11,6 +11,7 @@ import {
   readBatchHeader,
   type RecordBatchHeader,
 } from '../../src/protocol/records.js';
+import { bufferPool } from './buffer-pool.js';
 import { io } from './errors.js';
 
 /** How much is read at a time when walking batch headers. */
@@ -74,10 +75,13 @@ export class FileRecords {
     return position;
   }
 
-  /** Up to `length` bytes from `position`, fewer at the end of the file. */
-  async read(position: number, length: number): Promise<Buffer> {
+  /**
+   * Up to `length` bytes from `position`, fewer at the end of the file. `pooled` reads into a
+   * buffer of bufferPool, for a fetch: the connection hands it back once the socket has sent it.
+   */
+  async read(position: number, length: number, options: { pooled?: boolean } = {}): Promise<Buffer> {
     const wanted = Math.max(0, Math.min(length, this.size_ - position));
-    const buf = Buffer.allocUnsafe(wanted);
+    const buf = (options.pooled ? bufferPool.take(wanted) : null) ?? Buffer.allocUnsafe(wanted);
     let done = 0;
     await io(`reading ${this.path_}`, async () => {
       while (done < wanted) {
@@ -86,7 +90,7 @@ export class FileRecords {
         done += bytesRead;
       }
     });
-    return done === wanted ? buf : buf.subarray(0, done);
+    return buf.length === done ? buf : buf.subarray(0, done);
   }
 
   /**

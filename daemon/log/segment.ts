@@ -180,7 +180,7 @@ export class LogSegment {
     if (first === null) return null;
     if (entryLastOffset(first) >= maxOffset) return { records: EMPTY, nextOffset: startOffset };
     const wanted = minOneMessage ? Math.max(maxSize, first.size) : maxSize;
-    const buf = await this.log.read(first.position, wanted);
+    const buf = await this.log.read(first.position, wanted, { pooled: true });
     let end = 0;
     let nextOffset = startOffset;
     try {

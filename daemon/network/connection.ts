@@ -17,7 +17,8 @@ import type { ListenerSasl } from '../security/listener-security.js';
 import { SaslAuthenticationFailure, SaslServerSession } from '../security/sasl-authenticator.js';
 import { scramCredentialKey } from '../security/scram.js';
 import type { SaslAuthenticateResponse } from '../../src/protocol/generated/clients/sasl-authenticate-response.js';
-import { PiecewiseWriter, framePool } from './frame-buffers.js';
+import { bufferPool } from '../log/buffer-pool.js';
+import { PiecewiseWriter } from './frame-buffers.js';
 
 /** The principal of a client nothing has authenticated (PLAINTEXT, TLS without a client certificate). */
 export const ANONYMOUS_PRINCIPAL = 'User:ANONYMOUS';
@@ -142,7 +143,7 @@ export class KafkaConnection {
       return { frame: first.subarray(0, n), pooled: null };
     }
     const isProduce = first.length >= 6 && first.readInt16BE(4) === ApiKey.Produce;
-    const pooled = isProduce ? framePool.take(n) : null;
+    const pooled = isProduce ? bufferPool.take(n) : null;
     const frame = pooled === null ? Buffer.allocUnsafe(n) : pooled.subarray(0, n);
     let filled = 0;
     while (filled < n) {
@@ -233,10 +234,10 @@ export class KafkaConnection {
         (err) => this.fail(apiKey, apiVersion, err),
       );
       // Only Produce frames are pooled: its handler keeps no request bytes once it has settled.
-      if (pooled !== null) result.finally(() => framePool.release(pooled)).catch(() => undefined);
+      if (pooled !== null) result.finally(() => bufferPool.release(pooled)).catch(() => undefined);
     } else {
       this.complete(slot, handler, header.correlationId, apiVersion, versions.response, result);
-      if (pooled !== null) framePool.release(pooled);
+      if (pooled !== null) bufferPool.release(pooled);
     }
   }
 
@@ -323,7 +324,8 @@ export class KafkaConnection {
     this.socket.cork();
     while (this.pending.length > 0 && this.pending[0].bytes !== undefined) {
       const { bytes } = this.pending.shift()!;
-      if (Array.isArray(bytes)) for (const piece of bytes) this.socket.write(piece);
+      // A record set read into a pooled buffer goes back to the pool once the socket has it.
+      if (Array.isArray(bytes)) for (const piece of bytes) this.socket.write(piece, bufferPool.owns(piece) ? () => bufferPool.release(piece) : undefined);
       else if (bytes) this.socket.write(bytes);
       released = true;
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { framePool, PiecewiseWriter } from '../../../daemon/network/frame-buffers.js';
+import { bufferPool } from '../../../daemon/log/buffer-pool.js';
+import { PiecewiseWriter } from '../../../daemon/network/frame-buffers.js';
 import { FetchResponse, type PartitionData } from '../../../src/protocol/generated/clients/fetch-response.js';
 import { Writer } from '../../../src/protocol/primitives.js';
 
@@ -46,13 +47,18 @@ describe('PiecewiseWriter', () => {
   });
 });
 
-describe('framePool', () => {
-  it('pools only large frames, and hands a released buffer out again', () => {
-    expect(framePool.take(1000)).toBeNull();
-    expect(framePool.take(64 * 1024 * 1024)).toBeNull();
-    const first = framePool.take(300_000)!;
+describe('bufferPool', () => {
+  it('pools only large buffers, and hands a released one out again', () => {
+    expect(bufferPool.take(1000)).toBeNull();
+    expect(bufferPool.take(64 * 1024 * 1024)).toBeNull();
+    const first = bufferPool.take(300_000)!;
     expect(first.length).toBe(512 * 1024);
-    framePool.release(first);
-    expect(framePool.take(400_000)).toBe(first);
+    expect(bufferPool.owns(first.subarray(10, 20))).toBe(true);
+    bufferPool.release(first.subarray(0, 300_000));
+    expect(bufferPool.owns(first)).toBe(false);
+    // A second release of the same buffer is ignored: it is not handed out twice.
+    bufferPool.release(first);
+    expect(bufferPool.take(400_000)).toBe(first);
+    expect(bufferPool.take(400_000)).not.toBe(first);
   });
 });
