@@ -383,8 +383,17 @@ export class PartitionLog {
       throw new LogError(ErrorCode.OFFSET_OUT_OF_RANGE, `Received request for offset ${fetchOffset} for partition ${this.name}, but we only have log segments in the range ${startOffset} to ${endOffset}.`);
     }
     const limit = options.maxOffset === undefined || options.maxOffset > endOffset ? endOffset : options.maxOffset;
-    const read = await readSegments(this.segments, fetchOffset, maxBytes, limit, options.minOneMessage ?? false);
-    return { ...read, logStartOffset: startOffset, logEndOffset: endOffset };
+    for (;;) {
+      const segments = this.segments;
+      try {
+        const read = await readSegments(segments, fetchOffset, maxBytes, limit, options.minOneMessage ?? false);
+        return { ...read, logStartOffset: startOffset, logEndOffset: endOffset };
+      } catch (err) {
+        // The cleaner or retention replaced segments (closing their files) while this read ran:
+        // the same offsets are in the segments that replaced them.
+        if (segments === this.segments) throw err;
+      }
+    }
   }
 
   /** ListOffsets by time: the first record at or after the log start with a timestamp at or above `timestamp`. */
@@ -515,10 +524,12 @@ export class PartitionLog {
     return this.enqueue(async () => {
       const start = this.segments.indexOf(old[0]);
       if (start < 0 || old.some((s, i) => this.segments[start + i] !== s) || start + old.length >= this.segments.length) return false;
+      // Readers move to the replacements before the old files close (a read already in an old
+      // one retries on the new list); on disk the order is as before.
+      this.segments = [...this.segments.slice(0, start), ...replacements, ...this.segments.slice(start + old.length)];
       // The replacements are complete `.swap` files: from here a crash is finished by recovery.
       await this.retireSegments(old);
       for (const segment of replacements) await segment.changeSuffix('');
-      this.segments = [...this.segments.slice(0, start), ...replacements, ...this.segments.slice(start + old.length)];
       return true;
     });
   }
