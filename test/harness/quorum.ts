@@ -1,7 +1,7 @@
 // N dedicated controllers (`tk broker start` with process.roles=controller) on random loopback
 // ports, each in a temp dir, as child processes that test/harness/broker.ts tracks: whatever is
 // still running after the test file's last test is SIGKILLed. Short quorum timeouts keep the
-// elections in tests quick; the nodes log at debug level so a failed test shows why.
+// elections in tests quick. The voters share one cluster id, formatted first as Kafka requires.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

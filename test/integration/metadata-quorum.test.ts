@@ -12,13 +12,12 @@ import { DescribeQuorumResponse, type PartitionData } from '../../src/protocol/g
 import { encodeMetadataFrame } from '../../src/protocol/metadata-frame.js';
 import { buildBatch } from '../../src/protocol/records.js';
 import { freePort, HOST, runTool } from '../harness/broker.js';
-import { startQuorum, type ControllerNode, type Quorum } from '../harness/quorum.js';
+import { QUORUM_TIMEOUTS, startQuorum, type ControllerNode, type Quorum } from '../harness/quorum.js';
 
 const DESCRIBE_QUORUM = api(DescribeQuorumRequest, DescribeQuorumResponse);
 const NOT_LEADER_OR_FOLLOWER = 6;
-/** controller.quorum.election.timeout.ms in the harness. */
-const ELECTION_TIMEOUT_MS = 500;
-const FETCH_TIMEOUT_MS = 1000;
+const ELECTION_TIMEOUT_MS = Number(QUORUM_TIMEOUTS['controller.quorum.election.timeout.ms']);
+const FETCH_TIMEOUT_MS = Number(QUORUM_TIMEOUTS['controller.quorum.fetch.timeout.ms']);
 const TOPIC_RECORD_TYPE = 2;
 
 async function describeAt(node: ControllerNode): Promise<PartitionData | null> {
