@@ -100,7 +100,7 @@ export async function startDetached(options: BrokerStartOptions, packageRoot: st
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const text = (await readFile(logPath, 'utf8')).slice(start);
-    const ready = text.split('\n').find((l) => /^tk broker \d+ ready on /.test(l));
+    const ready = text.split('\n').find((l) => /^tk (?:broker|controller) \d+ ready on /.test(l));
     if (ready) return ready;
     if (exited !== null) {
       const lastLine = text.trim().split('\n').pop() ?? '';
