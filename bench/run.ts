@@ -16,7 +16,7 @@ import { isBuilt, measureKcat, measurePerfTools } from './sections/throughput.js
 const DEFAULTS = {
   BENCH_SOAK_SECONDS: 600,
   BENCH_SOAK_RATE: 2_000,
-  BENCH_MB: 64,
+  BENCH_MB: 32,
   BENCH_RUNS: 3,
   BENCH_CEILING_MB: 512,
   BENCH_LATENCY_SECONDS: 10,
