@@ -21,6 +21,9 @@ import { scramMechanismOfType, serverKey, storedKey } from '../../src/client/scr
 import { scramCredentialKey } from '../security/scram.js';
 import { entityProblem, quotaEntityKey, valueProblem, type QuotaEntityPart } from '../quotas/client-quota-entities.js';
 import type { StandardAcl } from '../security/authorizer.js';
+import { planAlterPartition } from './alter-partition.js';
+import type { AlterPartitionRequest } from '../../src/protocol/generated/clients/alter-partition-request.js';
+import type { AlterPartitionResponse } from '../../src/protocol/generated/clients/alter-partition-response.js';
 import { planAclCreation, planAclDeletion, type AclDeletion, type AclError, type AclFilter } from './acl-control.js';
 
 export interface ControllerResult<T> {
@@ -431,6 +434,11 @@ export class QuorumController {
   /** DeleteAcls: the ACLs each filter matches become RemoveAccessControlEntryRecords (acl-control.ts). */
   deleteAcls(filters: readonly AclFilter[]): Promise<AclDeletion[]> {
     return this.run((image) => planAclDeletion(image, filters));
+  }
+
+  /** AlterPartition: a leader's ISR change, checked and recorded as alter-partition.ts decides. */
+  alterPartition(request: AlterPartitionRequest, apiVersion: number): Promise<AlterPartitionResponse> {
+    return this.run((image) => planAlterPartition(image, request, apiVersion));
   }
 
   /** Reserves a block of producer ids for InitProducerId; returns the first id of the block. */

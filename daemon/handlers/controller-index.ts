@@ -9,6 +9,7 @@ import { ApiKey } from '../../src/protocol/generated/apis.js';
 import { AclOperation } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { authorizeCluster } from './authorization.js';
+import { alterPartition } from './alter-partition.js';
 import { apiVersionsResponseFor } from './api-versions.js';
 import { beginQuorumEpoch } from './begin-quorum-epoch.js';
 import { describeQuorum } from './describe-quorum.js';
@@ -52,7 +53,7 @@ const controllerDescribeCluster = defineHandler({
   },
 });
 
-const quorumHandlers: ApiHandler[] = [raftFetch, vote, beginQuorumEpoch, endQuorumEpoch, describeQuorum, controllerDescribeCluster];
+const quorumHandlers: ApiHandler[] = [raftFetch, vote, beginQuorumEpoch, endQuorumEpoch, describeQuorum, controllerDescribeCluster, alterPartition];
 const API_VERSIONS_RANGE = { minVersion: 0, maxVersion: 4 };
 const advertised: ApiVersionsResponse['apiKeys'] = [{ apiKey: ApiKey.ApiVersions, ...API_VERSIONS_RANGE }, ...quorumHandlers.map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }))].sort(
   (a, b) => a.apiKey - b.apiKey,
