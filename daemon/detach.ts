@@ -7,10 +7,9 @@ import { mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { resolveBrokerConfig } from '../src/config/broker-configs.js';
+import { brokerLogFile, brokerPidFile } from '../src/config/daemon-files.js';
 import { loadBrokerProperties, type BrokerStartOptions } from './main.js';
 
-const PID_FILE = 'tk-broker.pid';
-const LOG_FILE = 'tk-broker.log';
 const READY_TIMEOUT_MS = 60_000;
 
 function runDir(): string {
@@ -31,13 +30,13 @@ function isAlive(pid: number): boolean {
 }
 
 export async function writePidFile(nodeId: number, logDir: string): Promise<void> {
-  await writeFile(join(logDir, PID_FILE), `${process.pid}\n`);
+  await writeFile(brokerPidFile(logDir), `${process.pid}\n`);
   await mkdir(runDir(), { recursive: true });
   await writeFile(join(runDir(), entryName(nodeId, logDir)), `${process.pid}\n${nodeId}\n${logDir}\n`);
 }
 
 export async function removePidFile(nodeId: number, logDir: string): Promise<void> {
-  await rm(join(logDir, PID_FILE), { force: true });
+  await rm(brokerPidFile(logDir), { force: true });
   await rm(join(runDir(), entryName(nodeId, logDir)), { force: true });
 }
 
@@ -88,7 +87,7 @@ export async function startDetached(options: BrokerStartOptions, packageRoot: st
   const { config } = resolveBrokerConfig(await loadBrokerProperties(options));
   const logDir = config.logDirs[0];
   await mkdir(logDir, { recursive: true });
-  const logPath = join(logDir, LOG_FILE);
+  const logPath = brokerLogFile(logDir);
   const logFile = await open(logPath, 'a');
   const start = (await logFile.stat()).size;
   const args = [join(packageRoot, 'bin', 'run.js'), 'broker', 'start', ...(options.propertiesFile ? [options.propertiesFile] : []), ...options.overrides.flatMap((o) => ['--override', o])];
