@@ -3,6 +3,9 @@
 // response byte limits, with the first partition always allowed one whole batch (KIP-74);
 // incremental fetch sessions (KIP-227); topic ids from v13. No preferred read replica (KIP-392):
 // it is always -1. v0-3 would need down-conversion to old message formats and are not offered.
+// A follower (replica id >= 0, from v15 in replica_state) reads up to the log end offset, is told
+// where its log diverged from this leader's (divergingEpoch, from its last fetched epoch), and its
+// fetch offset is recorded as its log end offset: the ISR and the high watermark follow from it.
 // Authorization: READ on each topic for a consumer; CLUSTER_ACTION on the cluster for a follower.
 import { FetchRequest, type FetchPartition } from '../../src/protocol/generated/clients/fetch-request.js';
 import { FetchResponse, type FetchableTopicResponse, type PartitionData } from '../../src/protocol/generated/clients/fetch-response.js';
@@ -44,6 +47,24 @@ function readableTopics(ctx: RequestContext, replicaId: number): (topic: string)
   return authorizerFor(ctx, AclOperation.READ, ResourceType.TOPIC);
 }
 
+/** Who fetches: a consumer (replica id -1), or a follower with its broker epoch (-1 when it did not say). */
+interface Fetcher {
+  replicaId: number;
+  brokerEpoch: bigint;
+}
+
+/**
+ * A follower's last fetched epoch checked against this leader's epochs: where the follower's log
+ * diverged (the epoch and its end offset here), null when it did not, or an error code.
+ */
+function divergence(partition: Partition, lastFetchedEpoch: number, fetchOffset: bigint): { epoch: number; endOffset: bigint } | number | null {
+  if (lastFetchedEpoch < 0) return null;
+  const found = partition.log.endOffsetForEpoch(lastFetchedEpoch);
+  if (found.epoch < 0 || found.endOffset < 0n) return ErrorCode.OFFSET_OUT_OF_RANGE;
+  if (found.epoch < lastFetchedEpoch || found.endOffset < fetchOffset) return found;
+  return null;
+}
+
 /** Reads what one pass over the partitions returns, within the response's byte budget. */
 async function readPartitions(
   broker: Broker,
@@ -52,7 +73,9 @@ async function readPartitions(
   maxBytes: number,
   readCommitted: boolean,
   mayRead: (topic: string) => boolean,
+  fetcher: Fetcher,
 ): Promise<{ results: PartitionData[]; bytes: number; waitable: Partition[] }> {
+  const follower = fetcher.replicaId >= 0;
   const results: PartitionData[] = [];
   const waitable: Partition[] = [];
   let budget = maxBytes;
@@ -76,6 +99,22 @@ async function readPartitions(
       results.push(emptyPartition(w.partition, w.currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH));
       continue;
     }
+    if (follower) {
+      const diverged = divergence(partition, w.lastFetchedEpoch, w.fetchOffset);
+      if (typeof diverged === 'number') {
+        results.push(emptyPartition(w.partition, diverged));
+        continue;
+      }
+      if (diverged !== null) {
+        results.push({ ...emptyPartition(w.partition, ErrorCode.NONE), divergingEpoch: diverged, highWatermark: partition.highWatermark, lastStableOffset: partition.highWatermark, logStartOffset: partition.log.logStartOffset, records: Buffer.alloc(0) });
+        continue;
+      }
+      // The fetch offset is where the follower's log ends.
+      if (!partition.recordFollowerFetch(fetcher.replicaId, w.fetchOffset, fetcher.brokerEpoch)) {
+        results.push(emptyPartition(w.partition, ErrorCode.NOT_LEADER_OR_FOLLOWER));
+        continue;
+      }
+    }
     const result: PartitionData = {
       ...emptyPartition(w.partition, ErrorCode.NONE),
       // KIP-951 leader hints exist from v12 on; earlier versions cannot carry them.
@@ -87,7 +126,8 @@ async function readPartitions(
     };
     try {
       const read = await partition.log.read(w.fetchOffset, Math.min(w.partitionMaxBytes, budget), {
-        maxOffset: partition.highWatermark,
+        // Consumers read below the high watermark, followers up to the log end.
+        maxOffset: follower ? partition.log.logEndOffset : partition.highWatermark,
         minOneMessage: bytes === 0,
       });
       result.records = read.records;
@@ -131,6 +171,7 @@ export const fetch = defineHandler({
       fetchOffset: p.fetchOffset,
       partitionMaxBytes: p.partitionMaxBytes,
       currentLeaderEpoch: p.currentLeaderEpoch,
+      lastFetchedEpoch: p.lastFetchedEpoch,
     });
     const requested = request.topics.flatMap((t) => t.partitions.map((p) => toWanted(t.topic, t.topicId, p)));
     const failed = (errorCode: number) => ({ throttleTimeMs: 0, errorCode, sessionId: 0, responses: [], nodeEndpoints: [] });
@@ -155,19 +196,21 @@ export const fetch = defineHandler({
     }
 
     const readCommitted = request.isolationLevel === 1;
-    const mayRead = readableTopics(ctx, apiVersion >= 15 ? request.replicaState.replicaId : request.replicaId);
+    const fetcher: Fetcher = apiVersion >= 15 ? { replicaId: request.replicaState.replicaId, brokerEpoch: request.replicaState.replicaEpoch } : { replicaId: request.replicaId, brokerEpoch: -1n };
+    const mayRead = readableTopics(ctx, fetcher.replicaId);
     const deadline = Date.now() + request.maxWaitMs;
-    let pass = await readPartitions(broker, apiVersion, wanted, request.maxBytes, readCommitted, mayRead);
+    let pass = await readPartitions(broker, apiVersion, wanted, request.maxBytes, readCommitted, mayRead, fetcher);
     // Long poll: wait for data until min_bytes is reached or max_wait_ms runs out.
     while (pass.bytes < request.minBytes && pass.waitable.length > 0 && Date.now() < deadline) {
       await broker.replicas.waitForData(pass.waitable, deadline - Date.now());
-      pass = await readPartitions(broker, apiVersion, wanted, request.maxBytes, readCommitted, mayRead);
+      pass = await readPartitions(broker, apiVersion, wanted, request.maxBytes, readCommitted, mayRead, fetcher);
     }
 
     // Over its consumer_byte_rate a consumer gets no data (Kafka takes the bytes back off its rate)
     // and the throttle time; a new session is not created and its positions stay put.
     const bytes = pass.results.reduce((sum, r) => sum + (r.records?.length ?? 0), 0);
-    const throttleTimeMs = broker.fetchQuotas.recordAndGetThrottleTimeMs(image.clientQuotas, ctx.principal, ctx.header.clientId ?? '', bytes, false);
+    // Replication is not subject to client quotas.
+    const throttleTimeMs = fetcher.replicaId >= 0 ? 0 : broker.fetchQuotas.recordAndGetThrottleTimeMs(image.clientQuotas, ctx.principal, ctx.header.clientId ?? '', bytes, false);
     if (throttleTimeMs > 0) return { throttleTimeMs, errorCode: ErrorCode.NONE, sessionId: session?.id ?? 0, responses: [], nodeEndpoints: [] };
 
     let results = pass.results;

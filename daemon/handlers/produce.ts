@@ -1,5 +1,6 @@
-// Produce v3-11 (magic 2 record batches only, so v0-2 are not offered). acks 0, 1 and -1; with
-// one broker holding every replica, acks=-1 completes as soon as the leader has appended.
+// Produce v3-11 (magic 2 record batches only, so v0-2 are not offered). acks 0, 1 and -1: acks=-1
+// is refused NOT_ENOUGH_REPLICAS when the ISR is below min.insync.replicas, else answers once the
+// high watermark passes the batch (every ISR member has it), or REQUEST_TIMED_OUT after timeout_ms.
 // Transactional produce arrives with the transaction coordinator. Authorization: WRITE on the
 // transactional id when the batches are transactional (else every partition fails), WRITE on each topic.
 import { ProduceRequest } from '../../src/protocol/generated/clients/produce-request.js';
@@ -58,7 +59,7 @@ export const produce = defineHandler({
             if (!validAcks) return { ...response, errorCode: ErrorCode.INVALID_REQUIRED_ACKS };
             if (p.records === null || p.records.length === 0) return { ...response, errorCode: ErrorCode.CORRUPT_MESSAGE };
             const minInsync = broker.topicConfig(topic.name).minInsyncReplicas;
-            const result = await broker.replicas.appendToLeader(topic.name, p.index, p.records, request.acks, minInsync);
+            const result = await broker.replicas.appendToLeader(topic.name, p.index, p.records, request.acks, minInsync, request.timeoutMs);
             return {
               ...response,
               errorCode: result.errorCode,

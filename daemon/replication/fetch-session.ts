@@ -12,6 +12,8 @@ export interface FetchTarget {
   fetchOffset: bigint;
   partitionMaxBytes: number;
   currentLeaderEpoch: number;
+  /** A follower's epoch of the last batch it has (-1 from consumers and before v12). */
+  lastFetchedEpoch: number;
 }
 
 export interface SessionPartition extends FetchTarget {
