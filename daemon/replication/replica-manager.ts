@@ -35,6 +35,44 @@ export interface ReplicationSettings extends Omit<FetcherSettings, 'nodeId' | 'b
   sendAlterPartition(request: AlterPartitionRequest): Promise<AlterPartitionResponse>;
 }
 
+/** Kafka's defaults for the replica.* settings a broker's properties leave out. */
+const REPLICATION_DEFAULTS = {
+  'replica.lag.time.max.ms': 30_000,
+  'replica.fetch.wait.max.ms': 500,
+  'replica.fetch.min.bytes': 1,
+  'replica.fetch.response.max.bytes': 10 * 1024 * 1024,
+  'replica.fetch.max.bytes': 1024 * 1024,
+  'replica.fetch.backoff.ms': 1000,
+};
+
+/**
+ * The replication settings from a broker's own properties (the resolved config has checked them):
+ * the replica.* values, and the listener followers fetch from — inter.broker.listener.name, else
+ * the first PLAINTEXT listener (security.inter.broker.protocol's default), else the first.
+ */
+export function replicationSettings(
+  properties: ReadonlyMap<string, string>,
+  listeners: readonly { name: string; securityProtocol: number }[],
+  sendAlterPartition: ReplicationSettings['sendAlterPartition'],
+): ReplicationSettings {
+  const value = (name: keyof typeof REPLICATION_DEFAULTS): number => {
+    const configured = properties.get(name);
+    return configured === undefined ? REPLICATION_DEFAULTS[name] : Number(configured);
+  };
+  const named = properties.get('inter.broker.listener.name');
+  const interBrokerListener = named ?? listeners.find((l) => l.securityProtocol === 0)?.name ?? listeners[0]?.name ?? 'PLAINTEXT';
+  return {
+    replicaLagTimeMaxMs: value('replica.lag.time.max.ms'),
+    maxWaitMs: value('replica.fetch.wait.max.ms'),
+    minBytes: value('replica.fetch.min.bytes'),
+    maxBytes: value('replica.fetch.response.max.bytes'),
+    partitionMaxBytes: value('replica.fetch.max.bytes'),
+    backoffMs: value('replica.fetch.backoff.ms'),
+    interBrokerListener,
+    sendAlterPartition,
+  };
+}
+
 /** The error code an exception from the log layer maps to. */
 export function errorCodeOf(err: unknown): number | null {
   if (err instanceof KafkaProtocolError) return err.code;
@@ -82,6 +120,8 @@ export class ReplicaManager {
       for (const p of this.partitions.values()) p.maybeShrinkIsr();
     }, Math.max(1, Math.floor(settings.replicaLagTimeMaxMs / 2)));
     this.shrinkTimer.unref();
+    // Partitions the images made followers before now start fetching.
+    for (const p of this.partitions.values()) if (!p.isLeader) this.follow(p);
   }
 
   getPartition(topic: string, partitionId: number): Partition | undefined {
