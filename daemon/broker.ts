@@ -1,18 +1,26 @@
 // The broker: what a handler can reach, and the order in which it all starts and stops.
-import { randomBytes } from 'node:crypto';
 import { statfs } from 'node:fs/promises';
+import { api } from '../src/client/connection.js';
+import { AllocateProducerIdsRequest } from '../src/protocol/generated/clients/allocate-producer-ids-request.js';
+import { AllocateProducerIdsResponse } from '../src/protocol/generated/clients/allocate-producer-ids-response.js';
+import { CreateTopicsRequest } from '../src/protocol/generated/clients/create-topics-request.js';
+import { CreateTopicsResponse, type CreatableTopicResult } from '../src/protocol/generated/clients/create-topics-response.js';
+import { ErrorCode, KafkaProtocolError } from '../src/protocol/errors.js';
 import type { CreatableTopicConfig } from '../src/protocol/generated/clients/create-topics-request.js';
 import type { CreatableTopicConfigs } from '../src/protocol/generated/clients/create-topics-response.js';
 import type { TopicConfigEntry } from '../src/config/topic-configs.js';
+import { BrokerLifecycle } from './controller/broker-lifecycle.js';
+import { ControllerChannel } from './controller/controller-channel.js';
 import { MetadataLog, type MetadataQuorumSettings } from './controller/metadata-log.js';
 import { ConfigResourceType, EMPTY_IMAGE, resourceConfigs, topicConfigs, type MetadataImage } from './controller/metadata-image.js';
 import type { RaftNode } from './controller/raft/raft-node.js';
 import { CONSUMER_OFFSETS_TOPIC } from './controller/topic-names.js';
-import { QuorumController } from './controller/quorum-controller.js';
+import { QuorumController, type TopicToCreate } from './controller/quorum-controller.js';
 import { GroupCoordinator, type GroupCoordinatorSettings } from './coordinator/group-coordinator.js';
 import { ProducerIdManager } from './coordinator/producer-ids.js';
 import { ApiKey } from '../src/protocol/api-keys.js';
 import { controllerHandlerTable } from './handlers/controller-index.js';
+import { FORWARDED_APIS, withForwarding } from './handlers/forwarding.js';
 import { handlerTable } from './handlers/index.js';
 import type { ApiHandler } from './handlers/types.js';
 import type { Clock } from './log/clock.js';
@@ -65,6 +73,9 @@ export interface BrokerSettings {
   defaultReplicationFactor: number;
   autoCreateTopicsEnable: boolean;
   deleteTopicEnable: boolean;
+  uncleanLeaderElectionEnable: boolean;
+  brokerHeartbeatIntervalMs: number;
+  brokerSessionTimeoutMs: number;
   socketRequestMaxBytes: number;
   connectionsMaxIdleMs: number;
   queuedMaxRequests: number;
@@ -90,6 +101,20 @@ export interface BrokerSettings {
 
 const SHUTDOWN_GRACE_MS = 5_000;
 const MAX_FETCH_SESSIONS = 1000;
+/** How long a stopping broker waits for the controller to move its leaderships away. */
+const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 10_000;
+const CREATE_TOPICS = api(CreateTopicsRequest, CreateTopicsResponse);
+const ALLOCATE_PRODUCER_IDS = api(AllocateProducerIdsRequest, AllocateProducerIdsResponse);
+
+/** The client table, with the requests that change metadata forwarded when this node's controller is not active. */
+function clientHandlers(consumerGroups: boolean): ReadonlyMap<number, ApiHandler> {
+  const table = new Map<number, ApiHandler>();
+  for (const [apiKey, handler] of handlerTable) {
+    if (!consumerGroups && (apiKey === ApiKey.ConsumerGroupHeartbeat || apiKey === ApiKey.ConsumerGroupDescribe)) continue;
+    table.set(apiKey, FORWARDED_APIS.has(apiKey) ? withForwarding(handler) : handler);
+  }
+  return table;
+}
 
 export class Broker {
   /** Byte-rate quotas on what producers append and what consumers are sent, per quota entity. */
@@ -100,10 +125,14 @@ export class Broker {
   readonly producerIds: ProducerIdManager;
   readonly replicas: ReplicaManager;
   readonly controller: QuorumController;
+  /** Requests to the active controller, wherever it runs (registration, heartbeats, forwarding). */
+  readonly controllerChannel: ControllerChannel;
+  readonly lifecycle: BrokerLifecycle;
   readonly groupCoordinator: GroupCoordinator;
   image: MetadataImage = EMPTY_IMAGE;
   private authorizerCache: { acls: MetadataImage['acls']; authorizer: Authorizer } | null = null;
   private applied: Promise<void> = Promise.resolve();
+  private readonly imageWaiters = new Set<() => void>();
   private readonly server: SocketServer;
   private readonly controllerServer: SocketServer;
   boundListeners: BoundListener[] = [];
@@ -120,20 +149,35 @@ export class Broker {
   ) {
     // Without `consumer` in group.coordinator.rebalance.protocols the KIP-848 APIs are not
     // served, so ApiVersions (computed from this table) does not offer them, as Kafka.
-    this.handlers = !this.isBroker
-      ? controllerHandlerTable
-      : config.groupCoordinator.consumer?.enabled === false
-        ? new Map([...handlerTable].filter(([apiKey]) => apiKey !== ApiKey.ConsumerGroupHeartbeat && apiKey !== ApiKey.ConsumerGroupDescribe))
-        : handlerTable;
+    this.handlers = !this.isBroker ? controllerHandlerTable : clientHandlers(config.groupCoordinator.consumer?.enabled !== false);
+    this.controllerChannel = new ControllerChannel({
+      nodeId: config.nodeId,
+      voters: config.quorum.voters,
+      currentLeader: () => this.raft.leaderId,
+      requestTimeoutMs: config.quorum.requestTimeoutMs,
+      retryBackoffMs: config.quorum.retryBackoffMs,
+    });
+    this.lifecycle = new BrokerLifecycle(
+      { nodeId: config.nodeId, clusterId: config.clusterId, heartbeatIntervalMs: config.brokerHeartbeatIntervalMs, metadataOffset: () => this.image.offset },
+      this.controllerChannel,
+      log,
+    );
     this.fetchSessions = new FetchSessionCache(MAX_FETCH_SESSIONS, () => clock.now());
     this.replicas = new ReplicaManager(config.nodeId, logs, (topic) => this.topicConfig(topic).log, log);
     this.controller = new QuorumController(
       {
         nodeId: config.nodeId,
+        clusterId: config.clusterId,
         numPartitions: config.numPartitions,
         defaultReplicationFactor: config.defaultReplicationFactor,
         deleteTopicEnable: config.deleteTopicEnable,
+        brokerSessionTimeoutMs: config.brokerSessionTimeoutMs,
         validateTopicConfig: (name, value) => config.validateTopicConfig(name, value),
+        uncleanLeaderElection: (image, topic) => {
+          const override = topicConfigs(image, topic).get('unclean.leader.election.enable');
+          return override === undefined ? config.uncleanLeaderElectionEnable : override === 'true';
+        },
+        createTopicsRemotely: (topics) => this.createTopicsRemotely(topics),
       },
       metadataLog,
       () => metadataLog.image,
@@ -142,7 +186,7 @@ export class Broker {
       {
         nodeId: config.nodeId,
         currentImage: () => this.image,
-        createTopic: async (topic) => (await this.controller.createTopics([topic], false))[0],
+        createTopic: async (topic) => (await (this.controller.isActive ? this.controller.createTopics([topic], false) : this.createTopicsRemotely([topic])))[0],
         awaitMetadataApplied: () => this.awaitMetadataApplied(),
         partition: (topic, partitionId) => this.replicas.getPartition(topic, partitionId),
         appendToLeader: (topic, partitionId, records) =>
@@ -152,7 +196,7 @@ export class Broker {
       clock,
       log,
     );
-    this.producerIds = new ProducerIdManager(() => this.controller.allocateProducerIds(-1n));
+    this.producerIds = new ProducerIdManager(() => this.allocateProducerIds());
     const limits = { maxRequestBytes: config.socketRequestMaxBytes, maxInFlightRequests: config.queuedMaxRequests, idleTimeoutMs: config.connectionsMaxIdleMs };
     this.server = new SocketServer(this.handlers, limits, log);
     this.controllerServer = new SocketServer(controllerHandlerTable, limits, log);
@@ -195,9 +239,11 @@ export class Broker {
       for (const listener of config.controllerListeners) broker.controllerBoundListeners.push(await broker.controllerServer.listen(listener, broker));
     }
     if (!broker.isBroker) return broker;
-    // A broker on a quorum of one: its own controller leads as soon as it has replayed the log.
-    if (broker.activation === null) throw new Error('the metadata quorum elected no leader at start');
-    await broker.activation;
+    // A node that is the whole quorum leads as soon as it has replayed the log: register once it does.
+    if (config.quorum.voters.length === 1 && config.quorum.voters[0].id === config.nodeId) {
+      if (broker.activation === null) throw new Error('the metadata quorum elected no leader at start');
+      await broker.activation;
+    }
 
     broker.boundListeners = [];
     for (const listener of config.listeners) broker.boundListeners.push(await broker.server.listen(listener, broker));
@@ -206,7 +252,10 @@ export class Broker {
       // An advertised port of 0 (tests binding a random port) means the port actually bound.
       return { listener: a.name, host: a.host, port: a.port === 0 && bound ? bound.boundPort : a.port, securityProtocol: a.securityProtocol };
     });
-    await broker.controller.registerBroker(advertised, config.rack, randomBytes(16).toString('base64url'));
+    await broker.lifecycle.register(advertised, config.rack);
+    await broker.lifecycle.awaitUnfenced();
+    // Ready once this node's own image lists it, so its Metadata answers name it.
+    await broker.awaitImage((image) => image.brokers.get(config.nodeId)?.fenced === false);
     await broker.awaitMetadataApplied();
     logs.startRetention(config.retentionCheckIntervalMs);
     return broker;
@@ -250,6 +299,36 @@ export class Broker {
     }
   }
 
+  /** Resolves once an image satisfying `ready` has been published. */
+  awaitImage(ready: (image: MetadataImage) => boolean): Promise<void> {
+    if (ready(this.image)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (!ready(this.image)) return;
+        this.imageWaiters.delete(check);
+        resolve();
+      };
+      this.imageWaiters.add(check);
+    });
+  }
+
+  /** CreateTopics sent to the active controller (auto-created and internal topics on a node that is not it). */
+  private async createTopicsRemotely(topics: readonly TopicToCreate[]): Promise<CreatableTopicResult[]> {
+    const response = await this.controllerChannel.send(CREATE_TOPICS, {
+      topics: topics.map((t) => ({ ...t, assignments: t.assignments.map((a) => ({ ...a })), configs: t.configs.map((c) => ({ ...c })) })),
+      timeoutMs: this.config.quorum.requestTimeoutMs,
+      validateOnly: false,
+    });
+    return response.topics;
+  }
+
+  /** A block of producer ids from the active controller (AllocateProducerIds). */
+  private async allocateProducerIds(): Promise<bigint> {
+    const response = await this.controllerChannel.send(ALLOCATE_PRODUCER_IDS, { brokerId: this.nodeId, brokerEpoch: this.lifecycle.brokerEpoch });
+    if (response.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(response.errorCode, 'the controller allocated no producer ids');
+    return response.producerIdStart;
+  }
+
   /** Resolves once the hosted partitions reflect every image published so far. */
   awaitMetadataApplied(): Promise<void> {
     return this.applied;
@@ -269,14 +348,18 @@ export class Broker {
     this.image = image;
     this.applied = this.replicas.applyImage(image);
     this.groupCoordinator.onMetadata(image);
+    for (const waiter of [...this.imageWaiters]) waiter();
   }
 
   /** Controlled shutdown: stop accepting, let in-flight requests finish, flush and checkpoint. */
   async shutdown(): Promise<void> {
     // Requests parked in a rebalance are answered first, so they do not hold up the drain.
     this.groupCoordinator.shutdown();
+    // Leaderships move to other brokers while this one still serves, so clients follow them.
+    if (this.isBroker) await this.lifecycle.controlledShutdown(Math.min(CONTROLLED_SHUTDOWN_TIMEOUT_MS, this.config.brokerSessionTimeoutMs));
     await this.server.shutdown(SHUTDOWN_GRACE_MS);
     // A leader resigns while its controller listener still answers, so the others elect a successor at once.
+    this.controllerChannel.close();
     await this.metadataLog.close();
     await this.controllerServer.shutdown(SHUTDOWN_GRACE_MS);
     await this.applied;

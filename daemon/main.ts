@@ -66,6 +66,9 @@ export function brokerSettings(config: BrokerConfig, clusterId: string): BrokerS
     defaultReplicationFactor: config.defaultReplicationFactor,
     autoCreateTopicsEnable: config.autoCreateTopicsEnable,
     deleteTopicEnable: config.deleteTopicEnable,
+    uncleanLeaderElectionEnable: config.uncleanLeaderElectionEnable,
+    brokerHeartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
+    brokerSessionTimeoutMs: config.brokerSessionTimeoutMs,
     socketRequestMaxBytes: config.socketRequestMaxBytes,
     connectionsMaxIdleMs: config.connectionsMaxIdleMs,
     queuedMaxRequests: config.queuedMaxRequests,
@@ -88,32 +91,25 @@ export interface RunningBrokerProcess {
   stop(): Promise<void>;
 }
 
-/**
- * What this build cannot run yet, refused before anything is written: a broker needs its own
- * controller as the whole quorum until brokers register with a remote controller (issue #7).
- */
+/** A dynamic quorum (KIP-853) is not supported: the voters must be listed. Refused before anything is written. */
 function checkSupportedQuorum(config: BrokerConfig): void {
   if (config.quorumVoters.length === 0) {
     throw new Error('controller.quorum.bootstrap.servers without controller.quorum.voters (a dynamic quorum, KIP-853) is not supported: list the voters in controller.quorum.voters');
   }
-  const roles = config.processRoles;
-  if (roles.includes('broker') && (!roles.includes('controller') || config.quorumVoters.length > 1)) {
-    throw new Error(
-      'brokers in a multi-node quorum are not supported yet: broker registration and heartbeats to a remote controller (issue #7) are missing; run dedicated controllers (process.roles=controller), or one combined node that is the only voter',
-    );
-  }
 }
 
 /**
- * A node of a quorum of several voters must share the others' cluster id, which only
- * `tk storage format -t ID` gives it: a random id per node would leave every vote refused.
+ * A node of a quorum of several voters, or a broker joining a quorum it is not in, must share
+ * the others' cluster id, which only `tk storage format -t ID` gives it: a random id per node
+ * would leave every vote or registration refused.
  */
 async function checkFormattedForQuorum(config: BrokerConfig): Promise<void> {
-  if (config.quorumVoters.length <= 1) return;
+  const soleVoter = config.quorumVoters.length === 1 && config.quorumVoters[0].id === config.nodeId;
+  if (soleVoter) return;
   const metas = await Promise.all(config.logDirs.map(readMetaProperties));
   if (metas.every((m) => m === null)) {
     throw new Error(
-      `${config.logDirs[0]} is not formatted: the ${config.quorumVoters.length} voters of controller.quorum.voters must share one cluster id, so format each node first with \`tk storage format -t <cluster id>\` (\`tk storage random-uuid\` makes one)`,
+      `${config.logDirs[0]} is not formatted: ${config.quorumVoters.length > 1 ? `the ${config.quorumVoters.length} voters of controller.quorum.voters` : 'this broker and the controller of controller.quorum.voters'} must share one cluster id, so format each node first with \`tk storage format -t <cluster id>\` (\`tk storage random-uuid\` makes one)`,
     );
   }
 }

@@ -5,6 +5,10 @@ import type { ConfigRecord } from '../../src/protocol/generated/metadata/config-
 import type { PartitionChangeRecord } from '../../src/protocol/generated/metadata/partition-change-record.js';
 import type { PartitionRecord } from '../../src/protocol/generated/metadata/partition-record.js';
 import type { RegisterBrokerRecord } from '../../src/protocol/generated/metadata/register-broker-record.js';
+import type { BrokerRegistrationChangeRecord } from '../../src/protocol/generated/metadata/broker-registration-change-record.js';
+import type { FenceBrokerRecord } from '../../src/protocol/generated/metadata/fence-broker-record.js';
+import type { UnfenceBrokerRecord } from '../../src/protocol/generated/metadata/unfence-broker-record.js';
+import type { UnregisterBrokerRecord } from '../../src/protocol/generated/metadata/unregister-broker-record.js';
 import type { TopicRecord } from '../../src/protocol/generated/metadata/topic-record.js';
 import type { RemoveTopicRecord } from '../../src/protocol/generated/metadata/remove-topic-record.js';
 import type { FeatureLevelRecord } from '../../src/protocol/generated/metadata/feature-level-record.js';
@@ -22,6 +26,10 @@ import type { StandardAcl } from '../security/authorizer.js';
 /** A metadata record with its type (the definitions' apiKey) and version, as the log frames it. */
 export type MetadataRecord =
   | { type: 'RegisterBroker'; version: number; record: RegisterBrokerRecord }
+  | { type: 'UnregisterBroker'; version: number; record: UnregisterBrokerRecord }
+  | { type: 'FenceBroker'; version: number; record: FenceBrokerRecord }
+  | { type: 'UnfenceBroker'; version: number; record: UnfenceBrokerRecord }
+  | { type: 'BrokerRegistrationChange'; version: number; record: BrokerRegistrationChangeRecord }
   | { type: 'Topic'; version: number; record: TopicRecord }
   | { type: 'Partition'; version: number; record: PartitionRecord }
   | { type: 'Config'; version: number; record: ConfigRecord }
@@ -37,6 +45,10 @@ export type MetadataRecord =
 
 export const METADATA_RECORD_TYPES = {
   RegisterBroker: 0,
+  UnregisterBroker: 1,
+  FenceBroker: 7,
+  UnfenceBroker: 8,
+  BrokerRegistrationChange: 17,
   Topic: 2,
   Partition: 3,
   Config: 4,
@@ -50,6 +62,9 @@ export const METADATA_RECORD_TYPES = {
   AccessControlEntry: 18,
   RemoveAccessControlEntry: 19,
 } as const satisfies Record<MetadataRecord['type'], number>;
+
+/** BrokerRegistrationChangeRecord's `fenced` values (Kafka's BrokerRegistrationFencingChange). */
+export const FencingChange = { Fence: 1, None: 0, Unfence: -1 } as const;
 
 /** ConfigRecord resource types, as in DescribeConfigs. */
 export const ConfigResourceType = { Topic: 2, Broker: 4 } as const;
@@ -83,6 +98,8 @@ export interface BrokerImage {
   readonly endpoints: readonly BrokerEndpointImage[];
   readonly rack: string | null;
   readonly fenced: boolean;
+  /** Moving its leaderships away before it stops: not a candidate leader, still listed. */
+  readonly inControlledShutdown?: boolean;
 }
 
 export interface MetadataImage {
@@ -168,6 +185,30 @@ export function replay(image: MetadataImage, records: readonly MetadataRecord[],
           endpoints: b.endPoints.map((e) => ({ listener: e.name, host: e.host, port: e.port, securityProtocol: e.securityProtocol })),
           rack: b.rack,
           fenced: b.fenced,
+          inControlledShutdown: b.inControlledShutdown,
+        });
+        break;
+      }
+      case 'UnregisterBroker':
+        brokers ??= new Map(image.brokers);
+        if (brokers.get(r.record.brokerId)?.epoch === r.record.brokerEpoch) brokers.delete(r.record.brokerId);
+        break;
+      case 'FenceBroker':
+      case 'UnfenceBroker': {
+        brokers ??= new Map(image.brokers);
+        const b = brokers.get(r.record.id);
+        if (b?.epoch === r.record.epoch) brokers.set(b.id, { ...b, fenced: r.type === 'FenceBroker', inControlledShutdown: false });
+        break;
+      }
+      case 'BrokerRegistrationChange': {
+        brokers ??= new Map(image.brokers);
+        const b = brokers.get(r.record.brokerId);
+        if (b?.epoch !== r.record.brokerEpoch) break;
+        const { fenced, inControlledShutdown } = r.record;
+        brokers.set(b.id, {
+          ...b,
+          fenced: fenced === FencingChange.None ? b.fenced : fenced === FencingChange.Fence,
+          inControlledShutdown: inControlledShutdown === 1 || (b.inControlledShutdown && fenced === FencingChange.None),
         });
         break;
       }

@@ -8,10 +8,14 @@ import type { CreatableTopicResult } from '../../src/protocol/generated/clients/
 import type { CreatePartitionsTopic } from '../../src/protocol/generated/clients/create-partitions-request.js';
 import type { CreatePartitionsTopicResult } from '../../src/protocol/generated/clients/create-partitions-response.js';
 import type { DeletableTopicResult } from '../../src/protocol/generated/clients/delete-topics-response.js';
+import type { BrokerHeartbeatRequest } from '../../src/protocol/generated/clients/broker-heartbeat-request.js';
 import { ErrorCode, KafkaProtocolError } from '../../src/protocol/errors.js';
 import { ZERO_UUID } from '../../src/protocol/primitives.js';
+import { BrokerSessions } from './broker-registry.js';
+import { isActiveBroker, leadershipChanges, placeReplicas, PlacementError, type LeadershipChange } from './placement.js';
 import {
   ConfigResourceType,
+  FencingChange,
   type BrokerEndpointImage,
   type MetadataImage,
   type MetadataRecord,
@@ -29,6 +33,8 @@ import { planAclCreation, planAclDeletion, type AclDeletion, type AclError, type
 export interface ControllerResult<T> {
   records: MetadataRecord[];
   response: T;
+  /** Told the offset of the last record once the records committed. */
+  committed?(offset: bigint): void;
 }
 
 /** Where the controller's records go: the Raft leader's log. */
@@ -39,12 +45,41 @@ export interface MetadataLogAppender {
 
 export interface ControllerSettings {
   nodeId: number;
+  clusterId: string;
   numPartitions: number;
   defaultReplicationFactor: number;
   deleteTopicEnable: boolean;
+  /** broker.session.timeout.ms: a broker silent this long is fenced. */
+  brokerSessionTimeoutMs: number;
   /** Returns an error message for a topic config that is not valid, or null. */
   validateTopicConfig(name: string, value: string | null): string | null;
+  /** unclean.leader.election.enable for a topic, its override over the broker's setting. */
+  uncleanLeaderElection(image: MetadataImage, topic: string): boolean;
+  /**
+   * Where a node whose controller is not active sends the topics clients ask for by name
+   * (Kafka's AutoTopicCreationManager: CreateTopics to the active controller).
+   */
+  createTopicsRemotely(topics: readonly TopicToCreate[]): Promise<CreatableTopicResult[]>;
 }
+
+/** What a broker asks for in BrokerRegistration. */
+export interface BrokerRegistration {
+  brokerId: number;
+  clusterId: string;
+  incarnationId: string;
+  endpoints: readonly BrokerEndpointImage[];
+  rack: string | null;
+}
+
+/** BrokerHeartbeat, as the controller answers it. */
+export interface HeartbeatOutcome {
+  errorCode: number;
+  isCaughtUp: boolean;
+  isFenced: boolean;
+  shouldShutDown: boolean;
+}
+
+const SESSION_CHECK_INTERVAL_MS = 100;
 
 export interface TopicToCreate {
   name: string;
@@ -102,13 +137,18 @@ export class QuorumController {
   private tail: Promise<unknown> = Promise.resolve();
   /** Set while this node leads the quorum and has replayed everything committed before its epoch. */
   private active = false;
+  private readonly sessions: BrokerSessions;
+  private sessionTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly settings: ControllerSettings,
     private readonly log: MetadataLogAppender,
     /** The image of the committed records: the append of an operation resolves once its records are in it. */
     private readonly committedImage: () => MetadataImage,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.sessions = new BrokerSessions(settings.brokerSessionTimeoutMs, now);
+  }
 
   get isActive(): boolean {
     return this.active;
@@ -121,8 +161,11 @@ export class QuorumController {
   private run<T>(operation: (image: MetadataImage) => ControllerResult<T>): Promise<T> {
     const next = this.tail.then(async () => {
       if (!this.active) throw new KafkaProtocolError(ErrorCode.NOT_CONTROLLER, 'this node is not the active controller');
-      const { records, response } = operation(this.committedImage());
-      if (records.length > 0) await this.log.append(records);
+      const { records, response, committed } = operation(this.committedImage());
+      if (records.length > 0) {
+        const offset = await this.log.append(records);
+        committed?.(offset);
+      }
       return response;
     });
     this.tail = next.catch(() => undefined);
@@ -135,6 +178,9 @@ export class QuorumController {
    */
   async activate(): Promise<void> {
     this.active = true;
+    this.sessions.reset(this.committedImage());
+    this.sessionTimer = setInterval(() => this.fenceExpiredBrokers(), Math.min(SESSION_CHECK_INTERVAL_MS, this.settings.brokerSessionTimeoutMs));
+    this.sessionTimer.unref();
     await this.run((image) => ({
       records: image.features.has('metadata.version') ? [] : [{ type: 'FeatureLevel', version: 0, record: { name: 'metadata.version', featureLevel: METADATA_VERSION_LEVEL } }],
       response: undefined,
@@ -144,33 +190,114 @@ export class QuorumController {
   /** Leadership moved away: operations not yet committed fail, later ones are refused. */
   deactivate(): void {
     this.active = false;
+    if (this.sessionTimer !== null) clearInterval(this.sessionTimer);
+    this.sessionTimer = null;
   }
 
-  registerBroker(endpoints: readonly BrokerEndpointImage[], rack: string | null, incarnationId: string): Promise<bigint> {
-    return this.run((image) => {
+  private leaving(image: MetadataImage, change: Omit<LeadershipChange, 'uncleanElection'>): MetadataRecord[] {
+    return leadershipChanges(image, { ...change, uncleanElection: (topic) => this.settings.uncleanLeaderElection(image, topic) });
+  }
+
+  /**
+   * BrokerRegistration (ClusterControlManager.registerBroker): the broker is registered fenced
+   * under a new epoch; it is unfenced by a heartbeat once it has replayed its registration. A
+   * broker that comes back under a new incarnation had stopped without a controlled shutdown:
+   * it leaves every ISR and leadership until it catches up (Kafka's unclean-shutdown handling).
+   */
+  registerBroker(request: BrokerRegistration): Promise<{ errorCode: number; brokerEpoch: bigint }> {
+    return this.run((image): ControllerResult<{ errorCode: number; brokerEpoch: bigint }> => {
+      if (request.clusterId !== this.settings.clusterId) return { records: [], response: { errorCode: ErrorCode.INCONSISTENT_CLUSTER_ID, brokerEpoch: -1n } };
+      const existing = image.brokers.get(request.brokerId);
+      if (existing !== undefined && existing.incarnationId !== request.incarnationId && !existing.fenced && this.sessions.hasValidSession(request.brokerId)) {
+        return { records: [], response: { errorCode: ErrorCode.DUPLICATE_BROKER_REGISTRATION, brokerEpoch: -1n } };
+      }
       const records: MetadataRecord[] = [];
       if (!image.features.has('metadata.version')) {
         records.push({ type: 'FeatureLevel', version: 0, record: { name: 'metadata.version', featureLevel: METADATA_VERSION_LEVEL } });
       }
+      if (existing !== undefined) records.push(...this.leaving(image, { remove: request.brokerId }));
       const brokerEpoch = image.offset + 1n;
       records.push({
         type: 'RegisterBroker',
         version: 3,
         record: {
-          brokerId: this.settings.nodeId,
+          brokerId: request.brokerId,
           isMigratingZkBroker: false,
-          incarnationId,
+          incarnationId: request.incarnationId,
           brokerEpoch,
-          endPoints: endpoints.map((e) => ({ name: e.listener, host: e.host, port: e.port, securityProtocol: e.securityProtocol })),
+          endPoints: request.endpoints.map((e) => ({ name: e.listener, host: e.host, port: e.port, securityProtocol: e.securityProtocol })),
           features: [{ name: 'metadata.version', minSupportedVersion: 1, maxSupportedVersion: METADATA_VERSION_LEVEL }],
-          rack,
-          fenced: false,
+          rack: request.rack,
+          fenced: true,
           inControlledShutdown: false,
           logDirs: [],
         },
       });
-      return { records, response: brokerEpoch };
+      return {
+        records,
+        response: { errorCode: ErrorCode.NONE, brokerEpoch },
+        committed: (offset) => this.sessions.registered(request.brokerId, offset),
+      };
     });
+  }
+
+  /**
+   * BrokerHeartbeat (BrokerHeartbeatManager + ReplicationControlManager.processBrokerHeartbeat):
+   * renews the session; unfences a caught-up broker (electing it where partitions had no leader);
+   * on wantShutDown moves its leaderships away and out of ISRs first, and answers shouldShutDown
+   * (fencing it) once the broker has replayed that move.
+   */
+  brokerHeartbeat(request: BrokerHeartbeatRequest): Promise<HeartbeatOutcome> {
+    return this.run((image): ControllerResult<HeartbeatOutcome> => {
+      const id = request.brokerId;
+      const broker = image.brokers.get(id);
+      const outcome: HeartbeatOutcome = { errorCode: ErrorCode.NONE, isCaughtUp: false, isFenced: true, shouldShutDown: false };
+      if (broker === undefined || broker.epoch !== request.brokerEpoch) return { records: [], response: { ...outcome, errorCode: ErrorCode.STALE_BROKER_EPOCH } };
+      const session = this.sessions.touch(id);
+      outcome.isCaughtUp = request.currentMetadataOffset >= session.caughtUpOffset;
+      outcome.isFenced = broker.fenced;
+      const change = (fenced: number, inControlledShutdown: number): MetadataRecord => ({
+        type: 'BrokerRegistrationChange',
+        version: 1,
+        record: { brokerId: id, brokerEpoch: broker.epoch, fenced, inControlledShutdown, logDirs: [] },
+      });
+      if (request.wantShutDown) {
+        if (broker.fenced) return { records: [], response: { ...outcome, shouldShutDown: true } };
+        if (session.controlledShutdownOffset === null) {
+          if (broker.inControlledShutdown) session.controlledShutdownOffset = image.offset;
+          else {
+            const records = [...this.leaving(image, { remove: id }), change(FencingChange.None, 1)];
+            return { records, response: outcome, committed: (offset) => (session.controlledShutdownOffset = offset) };
+          }
+        }
+        if (request.currentMetadataOffset < session.controlledShutdownOffset) return { records: [], response: outcome };
+        this.sessions.forget(id);
+        return { records: [change(FencingChange.Fence, 0)], response: { ...outcome, isFenced: true, shouldShutDown: true } };
+      }
+      if (broker.fenced && outcome.isCaughtUp && !request.wantFence) {
+        const records = [change(FencingChange.Unfence, 0), ...this.leaving(image, { add: id })];
+        return { records, response: { ...outcome, isFenced: false } };
+      }
+      return { records: [], response: outcome };
+    });
+  }
+
+  /** Brokers silent for broker.session.timeout.ms are fenced, their leaderships moved (handleBrokerFenced). */
+  private fenceExpiredBrokers(): void {
+    if (!this.active) return;
+    const image = this.committedImage();
+    for (const id of this.sessions.expired(image)) {
+      this.run((current) => {
+        const broker = current.brokers.get(id);
+        if (broker === undefined || broker.fenced || this.sessions.hasValidSession(id)) return { records: [], response: undefined };
+        const fence: MetadataRecord = {
+          type: 'BrokerRegistrationChange',
+          version: 1,
+          record: { brokerId: id, brokerEpoch: broker.epoch, fenced: FencingChange.Fence, inControlledShutdown: 0, logDirs: [] },
+        };
+        return { records: [...this.leaving(current, { remove: id }), fence], response: undefined };
+      }).catch(() => undefined);
+    }
   }
 
   createTopics(topics: readonly TopicToCreate[], validateOnly: boolean): Promise<CreatableTopicResult[]> {
@@ -179,7 +306,6 @@ export class QuorumController {
       const results: CreatableTopicResult[] = [];
       const seen = new Set<string>();
       const duplicates = new Set(topics.filter((t) => seen.has(t.name) || !seen.add(t.name)).map((t) => t.name));
-      const liveBrokers = [...image.brokers.values()].filter((b) => !b.fenced).map((b) => b.id).sort((a, b) => a - b);
       const pendingNames = new Set<string>();
 
       for (const topic of topics) {
@@ -217,7 +343,7 @@ export class QuorumController {
           fail(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${topic.name}' collides with existing topic: ${collision}`);
           continue;
         }
-        const placement = this.placeReplicas(topic, liveBrokers);
+        const placement = this.placeReplicas(topic, image);
         if (!Array.isArray(placement)) {
           fail(placement.code, placement.message);
           continue;
@@ -237,7 +363,7 @@ export class QuorumController {
         for (const c of topic.configs) {
           records.push({ type: 'Config', version: 0, record: { resourceType: ConfigResourceType.Topic, resourceName: topic.name, name: c.name, value: c.value } });
         }
-        placement.forEach((replicas, partitionId) => records.push(partitionRecord(topicId, partitionId, replicas)));
+        placement.forEach((replicas, partitionId) => records.push(partitionRecord(image, topicId, partitionId, replicas)));
       }
       return { records, response: results };
     });
@@ -245,37 +371,34 @@ export class QuorumController {
 
   /** Topics that clients asked for by name, created with the broker's defaults (auto.create.topics.enable). */
   autoCreateTopics(names: readonly string[]): Promise<CreatableTopicResult[]> {
-    return this.createTopics(
-      names.filter((n) => !isInternalTopic(n)).map((name) => ({ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] })),
-      false,
-    );
+    const topics = names.filter((n) => !isInternalTopic(n)).map((name) => ({ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] }));
+    return this.active ? this.createTopics(topics, false) : this.settings.createTopicsRemotely(topics);
   }
 
-  /** Replica lists per partition, or why the request cannot be placed. */
-  private placeReplicas(topic: TopicToCreate | CreatableTopic, liveBrokers: number[]): number[][] | PlacementError {
+  /** Replica lists per partition, or why the request cannot be placed (ReplicationControlManager.createTopic). */
+  private placeReplicas(topic: TopicToCreate | CreatableTopic, image: MetadataImage): number[][] | PlacementError {
     if (topic.assignments.length > 0) {
-      if (topic.numPartitions !== -1 || topic.replicationFactor !== -1) {
-        return invalid(ErrorCode.INVALID_REQUEST, 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.');
+      if (topic.replicationFactor !== -1) return new PlacementError(ErrorCode.INVALID_REQUEST, 'A manual partition assignment was specified, but replication factor was not set to -1.');
+      if (topic.numPartitions !== -1) return new PlacementError(ErrorCode.INVALID_REQUEST, 'A manual partition assignment was specified, but numPartitions was not set to -1.');
+      const byIndex = new Map<number, number[]>();
+      for (const a of topic.assignments) {
+        if (byIndex.has(a.partitionIndex)) return new PlacementError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Found multiple manual partition assignments for partition ${a.partitionIndex}`);
+        const problem = manualAssignmentProblem(image, a.partitionIndex, a.brokerIds, byIndex.values().next().value?.length);
+        if (problem !== null) return problem;
+        byIndex.set(a.partitionIndex, a.brokerIds);
       }
-      const sorted = [...topic.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex);
-      const bad = (message: string): PlacementError => invalid(ErrorCode.INVALID_REPLICA_ASSIGNMENT, message);
-      if (sorted.some((a, i) => a.partitionIndex !== i)) return bad('Partitions should be a consecutive 0-based integer sequence.');
-      for (const a of sorted) {
-        if (a.brokerIds.length === 0) return bad(`Partition ${a.partitionIndex} has no replicas.`);
-        if (new Set(a.brokerIds).size !== a.brokerIds.length) return bad(`Duplicate brokers in the assignment of partition ${a.partitionIndex}.`);
-        const unknown = a.brokerIds.find((id) => !liveBrokers.includes(id));
-        if (unknown !== undefined) return bad(`The manual partition assignment includes broker ${unknown}, but no such broker is registered.`);
+      for (let i = 0; i < byIndex.size; i++) {
+        if (!byIndex.has(i)) return new PlacementError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, 'partitions should be a consecutive 0-based integer sequence');
       }
-      return sorted.map((a) => a.brokerIds);
+      return [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
     }
+    if (topic.replicationFactor < -1 || topic.replicationFactor === 0) {
+      return new PlacementError(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0, or -1 to use the default value.');
+    }
+    if (topic.numPartitions < -1 || topic.numPartitions === 0) return new PlacementError(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.');
     const numPartitions = topic.numPartitions === -1 ? this.settings.numPartitions : topic.numPartitions;
     const replicationFactor = topic.replicationFactor === -1 ? this.settings.defaultReplicationFactor : topic.replicationFactor;
-    if (numPartitions <= 0) return invalid(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.');
-    if (replicationFactor <= 0) return invalid(ErrorCode.INVALID_REPLICATION_FACTOR, 'Replication factor must be larger than 0.');
-    if (replicationFactor > liveBrokers.length) {
-      return invalid(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${replicationFactor} time(s): The target replication factor of ${replicationFactor} cannot be reached because only ${liveBrokers.length} broker(s) are registered.`);
-    }
-    return spreadReplicas(numPartitions, replicationFactor, liveBrokers, 0);
+    return placeOrRefuse(image, numPartitions, replicationFactor, 0);
   }
 
   deleteTopics(byName: readonly string[], byId: readonly string[]): Promise<DeletableTopicResult[]> {
@@ -312,7 +435,6 @@ export class QuorumController {
   createPartitions(topics: readonly CreatePartitionsTopic[], validateOnly: boolean): Promise<CreatePartitionsTopicResult[]> {
     return this.run((image) => {
       const records: MetadataRecord[] = [];
-      const liveBrokers = [...image.brokers.values()].filter((b) => !b.fenced).map((b) => b.id).sort((a, b) => a - b);
       const results = topics.map((t): CreatePartitionsTopicResult => {
         const result = { name: t.name, errorCode: ErrorCode.NONE, errorMessage: null as string | null };
         const topic = image.topicsByName.get(t.name);
@@ -325,23 +447,18 @@ export class QuorumController {
           return { ...result, errorCode: ErrorCode.INVALID_PARTITIONS, errorMessage: `Topic already has ${current} partitions.` };
         }
         const replicationFactor = topic.partitions.get(0)?.replicas.length ?? 1;
-        let placement: number[][];
+        let placement: number[][] | PlacementError;
         if (t.assignments !== null) {
           if (t.assignments.length !== t.count - current) {
             return { ...result, errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `Attempted to add ${t.count - current} additional partition(s), but only ${t.assignments.length} assignment(s) were specified.` };
           }
-          const unknown = t.assignments.flatMap((a) => a.brokerIds).find((id) => !liveBrokers.includes(id));
-          if (unknown !== undefined) {
-            return { ...result, errorCode: ErrorCode.INVALID_REPLICA_ASSIGNMENT, errorMessage: `The manual partition assignment includes broker ${unknown}, but no such broker is registered.` };
-          }
-          placement = t.assignments.map((a) => a.brokerIds);
+          const problem = t.assignments.map((a, i) => manualAssignmentProblem(image, current + i, a.brokerIds, replicationFactor)).find((p) => p !== null);
+          placement = problem ?? t.assignments.map((a) => a.brokerIds);
         } else {
-          if (replicationFactor > liveBrokers.length) {
-            return { ...result, errorCode: ErrorCode.INVALID_REPLICATION_FACTOR, errorMessage: `Unable to replicate the partition ${replicationFactor} time(s): only ${liveBrokers.length} broker(s) are registered.` };
-          }
-          placement = spreadReplicas(t.count - current, replicationFactor, liveBrokers, current);
+          placement = placeOrRefuse(image, t.count - current, replicationFactor, current);
         }
-        if (!validateOnly) placement.forEach((replicas, i) => records.push(partitionRecord(topic.topicId, current + i, replicas)));
+        if (!Array.isArray(placement)) return { ...result, errorCode: placement.code, errorMessage: placement.message };
+        if (!validateOnly) placement.forEach((replicas, i) => records.push(partitionRecord(image, topic.topicId, current + i, replicas)));
         return result;
       });
       return { records, response: results };
@@ -442,29 +559,48 @@ export class QuorumController {
   }
 
   /** Reserves a block of producer ids for InitProducerId; returns the first id of the block. */
-  allocateProducerIds(brokerEpoch: bigint): Promise<bigint> {
+  allocateProducerIds(brokerId: number, brokerEpoch: bigint): Promise<bigint> {
     return this.run((image) => {
       const first = image.nextProducerId;
       const record: MetadataRecord = {
         type: 'ProducerIds',
         version: 0,
-        record: { brokerId: this.settings.nodeId, brokerEpoch, nextProducerId: first + PRODUCER_ID_BLOCK_SIZE },
+        record: { brokerId, brokerEpoch, nextProducerId: first + PRODUCER_ID_BLOCK_SIZE },
       };
       return { records: [record], response: first };
     });
   }
 }
 
-interface PlacementError {
-  code: number;
-  message: string;
+/** Kafka's placer, its refusals as INVALID_REPLICATION_FACTOR with ReplicationControlManager's prefix. */
+function placeOrRefuse(image: MetadataImage, numPartitions: number, replicationFactor: number, firstPartition: number): number[][] | PlacementError {
+  try {
+    return placeReplicas(image, numPartitions, replicationFactor, firstPartition);
+  } catch (err) {
+    if (!(err instanceof PlacementError)) throw err;
+    return new PlacementError(ErrorCode.INVALID_REPLICATION_FACTOR, `Unable to replicate the partition ${replicationFactor} time(s): ${err.message}`);
+  }
 }
 
-function invalid(code: number, message: string): PlacementError {
-  return { code, message };
+/** ReplicationControlManager.validateManualPartitionAssignment, and its check that someone can lead. */
+function manualAssignmentProblem(image: MetadataImage, partitionIndex: number, brokerIds: readonly number[], replicationFactor: number | undefined): PlacementError | null {
+  const bad = (message: string): PlacementError => new PlacementError(ErrorCode.INVALID_REPLICA_ASSIGNMENT, message);
+  if (brokerIds.length === 0) return bad('The manual partition assignment includes an empty replica list.');
+  const unknown = brokerIds.find((id) => !image.brokers.has(id));
+  if (unknown !== undefined) return bad(`The manual partition assignment includes broker ${unknown}, but no such broker is registered.`);
+  if (new Set(brokerIds).size !== brokerIds.length) return bad(`The manual partition assignment includes the broker ${brokerIds.find((id, i) => brokerIds.indexOf(id) !== i)} more than once.`);
+  if (replicationFactor !== undefined && brokerIds.length !== replicationFactor) {
+    return bad(`The manual partition assignment includes a partition with ${brokerIds.length} replica(s), but this is not consistent with previous partitions, which have ${replicationFactor} replica(s).`);
+  }
+  if (!brokerIds.some((id) => isActiveBroker(image.brokers.get(id)))) {
+    return bad(`All brokers specified in the manual partition assignment for partition ${partitionIndex} are fenced or in controlled shutdown.`);
+  }
+  return null;
 }
 
-function partitionRecord(topicId: string, partitionId: number, replicas: number[]): MetadataRecord {
+/** A new partition: its ISR is the replicas that are active, led by the first of them. */
+function partitionRecord(image: MetadataImage, topicId: string, partitionId: number, replicas: number[]): MetadataRecord {
+  const isr = replicas.filter((id) => isActiveBroker(image.brokers.get(id)));
   return {
     type: 'Partition',
     version: 0,
@@ -472,10 +608,10 @@ function partitionRecord(topicId: string, partitionId: number, replicas: number[
       partitionId,
       topicId,
       replicas,
-      isr: replicas,
+      isr,
       removingReplicas: [],
       addingReplicas: [],
-      leader: replicas[0],
+      leader: isr[0],
       leaderRecoveryState: 0,
       leaderEpoch: 0,
       partitionEpoch: 0,
@@ -484,15 +620,4 @@ function partitionRecord(topicId: string, partitionId: number, replicas: number[
       lastKnownElr: null,
     },
   };
-}
-
-/** Round-robin placement: partition p starts at broker (start + p), so leaders spread evenly. */
-function spreadReplicas(numPartitions: number, replicationFactor: number, brokers: number[], firstPartition: number): number[][] {
-  const placement: number[][] = [];
-  for (let p = 0; p < numPartitions; p++) {
-    const replicas: number[] = [];
-    for (let r = 0; r < replicationFactor; r++) replicas.push(brokers[(firstPartition + p + r) % brokers.length]);
-    placement.push(replicas);
-  }
-  return placement;
 }

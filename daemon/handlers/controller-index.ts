@@ -1,5 +1,7 @@
-// The controller listener's table (controller.listener.names): the quorum's APIs, and
-// DescribeCluster for the controllers (KIP-919: what `--bootstrap-controller` tools ask first).
+// The controller listener's table (controller.listener.names): the quorum's APIs, what brokers
+// ask the active controller (registration, heartbeats, producer id blocks, forwarded requests in
+// envelopes, CreateTopics for the topics brokers create themselves), and DescribeCluster for
+// the controllers (KIP-919: what `--bootstrap-controller` tools ask first).
 // Its ApiVersions answers from this table, not the client listener's.
 import { ApiVersionsRequest } from '../../src/protocol/generated/clients/api-versions-request.js';
 import { ApiVersionsResponse } from '../../src/protocol/generated/clients/api-versions-response.js';
@@ -11,9 +13,14 @@ import { ErrorCode } from '../../src/protocol/errors.js';
 import { authorizeCluster } from './authorization.js';
 import { alterPartition } from './alter-partition.js';
 import { apiVersionsResponseFor } from './api-versions.js';
+import { allocateProducerIds } from './allocate-producer-ids.js';
 import { beginQuorumEpoch } from './begin-quorum-epoch.js';
+import { brokerHeartbeat } from './broker-heartbeat.js';
+import { brokerRegistration } from './broker-registration.js';
+import { createTopics } from './create-topics.js';
 import { describeQuorum } from './describe-quorum.js';
 import { endQuorumEpoch } from './end-quorum-epoch.js';
+import { envelope } from './envelope.js';
 import { raftFetch } from './raft-fetch.js';
 import { defineHandler, type ApiHandler } from './types.js';
 import { vote } from './vote.js';
@@ -53,7 +60,20 @@ const controllerDescribeCluster = defineHandler({
   },
 });
 
-const quorumHandlers: ApiHandler[] = [raftFetch, vote, beginQuorumEpoch, endQuorumEpoch, describeQuorum, controllerDescribeCluster, alterPartition];
+const quorumHandlers: ApiHandler[] = [
+  raftFetch,
+  vote,
+  beginQuorumEpoch,
+  endQuorumEpoch,
+  describeQuorum,
+  controllerDescribeCluster,
+  alterPartition,
+  brokerRegistration,
+  brokerHeartbeat,
+  allocateProducerIds,
+  envelope,
+  createTopics,
+];
 const API_VERSIONS_RANGE = { minVersion: 0, maxVersion: 4 };
 const advertised: ApiVersionsResponse['apiKeys'] = [{ apiKey: ApiKey.ApiVersions, ...API_VERSIONS_RANGE }, ...quorumHandlers.map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }))].sort(
   (a, b) => a.apiKey - b.apiKey,

@@ -1,0 +1,182 @@
+// Brokers in a multi-node cluster (issue #7): registration and heartbeats to the active
+// controller, Metadata on every broker, requests that change metadata forwarded from brokers that
+// are not the active controller (with the client's principal), placement over the brokers,
+// fencing of a silent broker with its leaderships moved, controlled shutdown, controller failover.
+// The built binary, kcat and `tk topics` against real processes; every wait is bounded.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTool } from '../harness/broker.js';
+import { startCluster, type Cluster, type ClusterNode } from '../harness/cluster.js';
+
+const WAIT_MS = 15_000;
+
+interface KcatMetadata {
+  brokers: { id: number; name: string }[];
+  topics: { topic: string; partitions: { partition: number; leader: number; replicas: { id: number }[]; isrs: { id: number }[] }[] }[];
+}
+
+async function kcatMetadata(bootstrap: string, topic?: string): Promise<KcatMetadata> {
+  const result = await runTool('kcat', ['-b', bootstrap, '-L', '-J', ...(topic ? ['-t', topic] : [])], { timeoutMs: 10_000 });
+  if (result.code !== 0) throw new Error(`kcat -L failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as KcatMetadata;
+}
+
+const listedBrokers = async (node: ClusterNode): Promise<number[]> => (await kcatMetadata(node.bootstrap)).brokers.map((b) => b.id).sort();
+
+const tk = (bootstrap: string, tool: string, ...args: string[]) => runTool('node', ['bin/run.js', tool, '--bootstrap-server', bootstrap, ...args]);
+
+/** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The node id leading the metadata quorum, from `tk metadata-quorum describe --status`. */
+async function activeController(cluster: Cluster): Promise<number> {
+  const running = cluster.controllers.find((c) => c.isRunning())!;
+  const { stdout } = await runTool('node', ['bin/run.js', 'metadata-quorum', '--bootstrap-controller', `127.0.0.1:${running.controllerPort}`, 'describe', '--status']);
+  return Number(/LeaderId:\s+(\d+)/.exec(stdout)![1]);
+}
+
+function partitionLines(describe: string): string[] {
+  return describe.split('\n').filter((l) => l.startsWith('\tTopic:'));
+}
+
+describe('three combined nodes', () => {
+  let cluster: Cluster;
+
+  beforeAll(async () => {
+    cluster = await startCluster({ brokers: 3 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(cluster.nodes.map((n) => n.kill()));
+  });
+
+  it('every broker lists all three brokers in Metadata', async () => {
+    for (const node of cluster.brokers) expect(await listedBrokers(node)).toEqual([1, 2, 3]);
+  });
+
+  it('creates a topic through a broker that is not the active controller: replicas spread, leaders balanced, every broker agrees', async () => {
+    const leader = await activeController(cluster);
+    const other = cluster.brokers.find((b) => b.id !== leader)!;
+    expect(await tk(other.bootstrap, 'topics', '--create', '--topic', 'spread', '--partitions', '6', '--replication-factor', '3')).toEqual({
+      code: 0,
+      stdout: 'Created topic spread.\n',
+      stderr: '',
+    });
+    const described = await eventually('the topic described on every broker', async () => {
+      const outputs = await Promise.all(cluster.brokers.map(async (b) => (await tk(b.bootstrap, 'topics', '--describe', '--topic', 'spread')).stdout));
+      return outputs.every((o) => o === outputs[0] && partitionLines(o).length === 6) ? outputs[0] : undefined;
+    });
+    const partitions = partitionLines(described).map((line) => {
+      const [, leaderId, replicas, isr] = /Leader: (\d+)\tReplicas: ([\d,]+)\tIsr: ([\d,]+)/.exec(line)!;
+      return { leader: Number(leaderId), replicas: replicas.split(',').map(Number), isr: isr.split(',').map(Number) };
+    });
+    for (const p of partitions) {
+      expect([...p.replicas].sort()).toEqual([1, 2, 3]);
+      expect(p.leader).toBe(p.replicas[0]);
+      expect([...p.isr].sort()).toEqual([1, 2, 3]);
+    }
+    const leaders = partitions.map((p) => p.leader);
+    for (const id of [1, 2, 3]) expect(leaders.filter((l) => l === id)).toHaveLength(2);
+  });
+
+  it('refuses a replication factor above the brokers with Kafka message, through any broker', async () => {
+    const result = await tk(cluster.node(1).bootstrap, 'topics', '--create', '--topic', 'too-many', '--replication-factor', '4');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(
+      'Error while executing topic command : Unable to replicate the partition 4 time(s): The target replication factor of 4 cannot be reached because only 3 broker(s) are registered.\n',
+    );
+  });
+
+  it('alters topic configs through a broker that is not the active controller', async () => {
+    const leader = await activeController(cluster);
+    const other = cluster.brokers.find((b) => b.id !== leader)!;
+    expect(await tk(other.bootstrap, 'configs', '--alter', '--entity-type', 'topics', '--entity-name', 'spread', '--add-config', 'retention.ms=60000')).toEqual({
+      code: 0,
+      stdout: "Completed updating config for topic spread.\n",
+      stderr: '',
+    });
+    const described = await eventually('the override seen on every broker', async () => {
+      const outputs = await Promise.all(cluster.brokers.map(async (b) => (await tk(b.bootstrap, 'configs', '--describe', '--entity-type', 'topics', '--entity-name', 'spread')).stdout));
+      return outputs.every((o) => o === outputs[0] && o.includes('retention.ms=60000')) ? outputs[0] : undefined;
+    });
+    expect(described).toBe("Dynamic configs for topic spread are:\n  retention.ms=60000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=60000, DEFAULT_CONFIG:log.retention.hours=168}\n");
+  });
+
+  it('a SIGKILLed broker is fenced after its session times out, its leaderships move within the ISR; restarted, it is listed again', async () => {
+    const leader = await activeController(cluster);
+    const victim = cluster.brokers.find((b) => b.id !== leader)!;
+    const survivor = cluster.brokers.find((b) => b.id === leader)!;
+    await victim.kill();
+    const killedAt = Date.now();
+    await eventually('the killed broker dropped from Metadata', async () => ((await listedBrokers(survivor)).includes(victim.id) ? undefined : true));
+    // broker.session.timeout.ms is 2000 in the harness; fencing is checked every 100 ms.
+    expect(Date.now() - killedAt).toBeLessThan(2000 + 3000);
+    const metadata = await kcatMetadata(survivor.bootstrap, 'spread');
+    for (const p of metadata.topics[0].partitions) {
+      expect(p.leader).not.toBe(victim.id);
+      expect(p.isrs.map((r) => r.id)).not.toContain(victim.id);
+    }
+    await victim.start();
+    expect(await listedBrokers(survivor)).toEqual([1, 2, 3]);
+  });
+
+  it('a SIGTERMed broker moves its leaderships away before it exits', async () => {
+    const leader = await activeController(cluster);
+    const stopping = cluster.brokers.find((b) => b.id !== leader)!;
+    const observer = cluster.brokers.find((b) => b.id === leader)!;
+    await tk(observer.bootstrap, 'topics', '--create', '--topic', 'led', '--replica-assignment', `${stopping.id}:${observer.id}`);
+    await eventually('the new topic led by the broker about to stop', async () => ((await kcatMetadata(observer.bootstrap, 'led')).topics[0]?.partitions[0]?.leader === stopping.id ? true : undefined));
+    expect(await stopping.stop()).toBe(0);
+    expect(stopping.log()).toMatch(/broker \d+ is fenced\n/);
+    const partition = (await kcatMetadata(observer.bootstrap, 'led')).topics[0].partitions[0];
+    expect(partition.leader).toBe(observer.id);
+    expect(partition.isrs.map((r) => r.id)).toEqual([observer.id]);
+    await stopping.start();
+  });
+
+  it('when the active controller dies, another takes over and topics can be created again', async () => {
+    const leader = await activeController(cluster);
+    await cluster.node(leader).kill();
+    const survivor = cluster.brokers.find((b) => b.id !== leader)!;
+    const created = await eventually('a topic created after the failover', async () => {
+      const result = await tk(survivor.bootstrap, 'topics', '--create', '--topic', 'after-failover', '--partitions', '2', '--replication-factor', '2');
+      return result.code === 0 ? result : undefined;
+    });
+    expect(created.stdout).toBe('Created topic after-failover.\n');
+    expect(await activeController(cluster)).not.toBe(leader);
+  });
+});
+
+describe('three controllers and two broker-only nodes', () => {
+  let cluster: Cluster;
+
+  beforeAll(async () => {
+    cluster = await startCluster({ brokers: 2, controllers: 3 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(cluster.nodes.map((n) => n.kill()));
+  });
+
+  it('both brokers list both brokers, and a topic created through either is described the same on both', async () => {
+    for (const node of cluster.brokers) expect(await listedBrokers(node)).toEqual([4, 5]);
+    expect(await tk(cluster.node(5).bootstrap, 'topics', '--create', '--topic', 'split', '--partitions', '4', '--replication-factor', '2')).toMatchObject({ code: 0 });
+    const outputs = await eventually('the topic on both brokers', async () => {
+      const all = await Promise.all(cluster.brokers.map(async (b) => (await tk(b.bootstrap, 'topics', '--describe', '--topic', 'split')).stdout));
+      return all.every((o) => o === all[0] && partitionLines(o).length === 4) ? all : undefined;
+    });
+    expect(partitionLines(outputs[0]).map((l) => /Leader: (\d+)/.exec(l)![1])).toEqual(['4', '5', '4', '5']);
+  });
+});
