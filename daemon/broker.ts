@@ -20,6 +20,9 @@ import { GroupCoordinator, type GroupCoordinatorSettings } from './coordinator/g
 import { ProducerIdManager } from './coordinator/producer-ids.js';
 import { ApiKey } from '../src/protocol/api-keys.js';
 import { controllerHandlerTable } from './handlers/controller-index.js';
+import { allocateBlock } from './handlers/allocate-producer-ids.js';
+import { heartbeat } from './handlers/broker-heartbeat.js';
+import { registerBroker } from './handlers/broker-registration.js';
 import { FORWARDED_APIS, withForwarding } from './handlers/forwarding.js';
 import { handlerTable } from './handlers/index.js';
 import type { ApiHandler } from './handlers/types.js';
@@ -106,6 +109,13 @@ const CONTROLLED_SHUTDOWN_TIMEOUT_MS = 10_000;
 const CREATE_TOPICS = api(CreateTopicsRequest, CreateTopicsResponse);
 const ALLOCATE_PRODUCER_IDS = api(AllocateProducerIdsRequest, AllocateProducerIdsResponse);
 
+/** What a broker asks its own controller in-process when that controller is active. */
+const LOCAL_CONTROLLER_CALLS = new Map<number, (controller: QuorumController, request: never) => Promise<unknown>>([
+  [ApiKey.BrokerRegistration, registerBroker],
+  [ApiKey.BrokerHeartbeat, heartbeat],
+  [ApiKey.AllocateProducerIds, allocateBlock],
+]);
+
 /** The client table, with the requests that change metadata forwarded when this node's controller is not active. */
 function clientHandlers(consumerGroups: boolean): ReadonlyMap<number, ApiHandler> {
   const table = new Map<number, ApiHandler>();
@@ -156,6 +166,10 @@ export class Broker {
       currentLeader: () => this.raft.leaderId,
       requestTimeoutMs: config.quorum.requestTimeoutMs,
       retryBackoffMs: config.quorum.retryBackoffMs,
+      local: (apiKey, request) => {
+        const call = LOCAL_CONTROLLER_CALLS.get(apiKey);
+        return call !== undefined && this.controller.isActive ? call(this.controller, request as never) : null;
+      },
     });
     this.lifecycle = new BrokerLifecycle(
       { nodeId: config.nodeId, clusterId: config.clusterId, heartbeatIntervalMs: config.brokerHeartbeatIntervalMs, metadataOffset: () => this.image.offset },

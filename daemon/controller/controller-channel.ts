@@ -1,7 +1,8 @@
 // A broker's line to the active controller (Kafka's NodeToControllerChannelManager): requests go
 // to the quorum leader's controller listener, found from the Raft node's view of the leader and
 // controller.quorum.voters. A request answered NOT_CONTROLLER, or lost with its connection, is
-// sent again (to whoever leads by then) until its deadline passes.
+// sent again (to whoever leads by then) until its deadline passes. While this node's own
+// controller is active, the broker's own requests are answered in-process.
 import { BrokerConnection, ConnectionError, type Api } from '../../src/client/connection.js';
 import { ErrorCode, KafkaProtocolError } from '../../src/protocol/errors.js';
 import type { VoterAddress } from './raft/transport.js';
@@ -13,6 +14,11 @@ export interface ControllerChannelSettings {
   currentLeader(): number;
   requestTimeoutMs: number;
   retryBackoffMs: number;
+  /**
+   * Answers a request in-process while this node's own controller is active, as the broker itself
+   * (its registration, heartbeats, producer id blocks); null sends it over the network.
+   */
+  local(apiKey: number, request: unknown): Promise<unknown> | null;
 }
 
 export interface ControllerSendOptions {
@@ -34,7 +40,11 @@ export class ControllerChannel {
     let lastFailure: Error = new KafkaProtocolError(ErrorCode.NOT_CONTROLLER, 'no active controller is known');
     while (!this.closed && Date.now() < deadline) {
       const leaderId = this.settings.currentLeader();
-      if (leaderId >= 0) {
+      const answeredHere = this.settings.local(target.apiKey, request) as Promise<Res> | null;
+      if (answeredHere !== null) {
+        const response = await answeredHere;
+        if ((response as { errorCode?: number }).errorCode !== ErrorCode.NOT_CONTROLLER) return response;
+      } else if (leaderId >= 0) {
         try {
           const connection = await this.connection(leaderId);
           const version = options.version ?? connection.usableVersion(target.request);

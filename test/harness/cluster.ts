@@ -34,6 +34,8 @@ export interface StartClusterOptions {
   overrides?: Record<string, string>;
   /** Overrides for one node, by node id. */
   nodeOverrides?: Record<number, Record<string, string>>;
+  /** More listener names (e.g. SASL_PLAINTEXT) each broker binds on a port of its own; see `listenerPorts`. */
+  extraListeners?: string[];
 }
 
 export interface ClusterNode {
@@ -45,6 +47,8 @@ export interface ClusterNode {
   readonly port: number;
   /** The CONTROLLER listener's port (0 on a broker-only node). */
   readonly controllerPort: number;
+  /** The port of each of StartClusterOptions.extraListeners, by name (brokers only). */
+  readonly listenerPorts: Readonly<Record<string, number>>;
   readonly logDir: string;
   /** The process id while it runs, else -1. */
   pid(): number;
@@ -87,14 +91,18 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
   roots.push(root);
   const dedicated = options.controllers ?? 0;
   const total = dedicated + options.brokers;
-  const ports = await distinctPorts(total * 2);
+  const extra = options.extraListeners ?? [];
+  const perNode = 2 + extra.length;
+  const ports = await distinctPorts(total * perNode);
   const specs = Array.from({ length: total }, (_, i) => {
     const id = i + 1;
     const roles: ClusterNode['roles'] = dedicated === 0 ? 'broker,controller' : id <= dedicated ? 'controller' : 'broker';
-    return { id, roles, port: roles === 'controller' ? 0 : ports[2 * i], controllerPort: roles === 'broker' ? 0 : ports[2 * i + 1] };
+    const isBroker = roles !== 'controller';
+    const listenerPorts = isBroker ? Object.fromEntries(extra.map((name, j) => [name, ports[perNode * i + 2 + j]])) : {};
+    return { id, roles, port: isBroker ? ports[perNode * i] : 0, controllerPort: roles === 'broker' ? 0 : ports[perNode * i + 1], listenerPorts };
   });
   const voters = specs.filter((s) => s.controllerPort !== 0).map((s) => `${s.id}@${HOST}:${s.controllerPort}`).join(',');
-  const nodes = specs.map((s) => clusterNode(s.id, s.roles, s.port, s.controllerPort, join(root, `node-${s.id}`), voters, { ...options.overrides, ...options.nodeOverrides?.[s.id] }));
+  const nodes = specs.map((s) => clusterNode(s, join(root, `node-${s.id}`), voters, { ...options.overrides, ...options.nodeOverrides?.[s.id] }));
   const clusterId = `A${randomBytes(16).toString('base64url').slice(1)}`;
   await Promise.all(
     nodes.map(async (n) => {
@@ -123,8 +131,20 @@ function argsOf(node: ClusterNode): string[] {
   return nodeArgs.get(node)!;
 }
 
-function clusterNode(id: number, roles: ClusterNode['roles'], port: number, controllerPort: number, logDir: string, voters: string, overrides: Record<string, string>): ClusterNode {
-  const listeners = [port !== 0 ? `PLAINTEXT://${HOST}:${port}` : null, controllerPort !== 0 ? `CONTROLLER://${HOST}:${controllerPort}` : null].filter((l) => l !== null);
+interface NodeSpec {
+  id: number;
+  roles: ClusterNode['roles'];
+  port: number;
+  controllerPort: number;
+  listenerPorts: Record<string, number>;
+}
+
+function clusterNode({ id, roles, port, controllerPort, listenerPorts }: NodeSpec, logDir: string, voters: string, overrides: Record<string, string>): ClusterNode {
+  const listeners = [
+    port !== 0 ? `PLAINTEXT://${HOST}:${port}` : null,
+    controllerPort !== 0 ? `CONTROLLER://${HOST}:${controllerPort}` : null,
+    ...Object.entries(listenerPorts).map(([name, p]) => `${name}://${HOST}:${p}`),
+  ].filter((l) => l !== null);
   const settings: Record<string, string> = {
     'node.id': String(id),
     'process.roles': roles,
@@ -147,6 +167,7 @@ function clusterNode(id: number, roles: ClusterNode['roles'], port: number, cont
     bootstrap: isBroker ? `${HOST}:${port}` : '',
     port,
     controllerPort,
+    listenerPorts,
     logDir,
     pid: () => (node.isRunning() ? child!.pid : -1),
     isRunning: () => child !== null,

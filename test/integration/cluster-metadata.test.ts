@@ -3,7 +3,11 @@
 // are not the active controller (with the client's principal), placement over the brokers,
 // fencing of a silent broker with its leaderships moved, controlled shutdown, controller failover.
 // The built binary, kcat and `tk topics` against real processes; every wait is bounded.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STANDARD_AUTHORIZER } from '../harness/acl-broker.js';
 import { runTool } from '../harness/broker.js';
 import { startCluster, type Cluster, type ClusterNode } from '../harness/cluster.js';
 
@@ -40,11 +44,15 @@ async function eventually<T>(what: string, check: () => Promise<T | undefined>, 
   }
 }
 
-/** The node id leading the metadata quorum, from `tk metadata-quorum describe --status`. */
-async function activeController(cluster: Cluster): Promise<number> {
+/** The node id leading the metadata quorum, from `tk metadata-quorum describe --status` (retried while an election settles). */
+function activeController(cluster: Cluster): Promise<number> {
   const running = cluster.controllers.find((c) => c.isRunning())!;
-  const { stdout } = await runTool('node', ['bin/run.js', 'metadata-quorum', '--bootstrap-controller', `127.0.0.1:${running.controllerPort}`, 'describe', '--status']);
-  return Number(/LeaderId:\s+(\d+)/.exec(stdout)![1]);
+  return eventually('a quorum leader', async () => {
+    const result = await runTool('node', ['bin/run.js', 'metadata-quorum', '--bootstrap-controller', `127.0.0.1:${running.controllerPort}`, 'describe', '--status']);
+    const leader = /LeaderId:\s+(\d+)/.exec(result.stdout);
+    if (leader === null) throw new Error(`tk metadata-quorum describe --status: ${result.stdout}${result.stderr}`);
+    return Number(leader[1]);
+  });
 }
 
 function partitionLines(describe: string): string[] {
@@ -178,5 +186,60 @@ describe('three controllers and two broker-only nodes', () => {
       return all.every((o) => o === all[0] && partitionLines(o).length === 4) ? all : undefined;
     });
     expect(partitionLines(outputs[0]).map((l) => /Leader: (\d+)/.exec(l)![1])).toEqual(['4', '5', '4', '5']);
+  });
+});
+
+describe('forwarding with an authorizer: the principal travels to the active controller', () => {
+  const PLAIN_MODULE = 'org.apache.kafka.common.security.plain.PlainLoginModule';
+  let cluster: Cluster;
+  let configDir: string;
+  /** A broker that is not the active controller, reached on its SASL listener. */
+  let forwarder: string;
+
+  const commandConfig = (user: string): string => {
+    const file = join(configDir, `${user}.properties`);
+    writeFileSync(file, `security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.jaas.config=${PLAIN_MODULE} required username="${user}" password="${user}-secret";\n`);
+    return file;
+  };
+  const as = (user: string, tool: string, ...args: string[]) => tk(forwarder, tool, '--command-config', commandConfig(user), ...args);
+
+  beforeAll(async () => {
+    configDir = mkdtempSync(join(tmpdir(), 'tk-cluster-users-'));
+    cluster = await startCluster({
+      brokers: 3,
+      extraListeners: ['SASL_PLAINTEXT'],
+      overrides: {
+        'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT',
+        'sasl.enabled.mechanisms': 'PLAIN',
+        'listener.name.sasl_plaintext.plain.sasl.jaas.config': `${PLAIN_MODULE} required user_admin="admin-secret" user_alice="alice-secret";`,
+        'authorizer.class.name': STANDARD_AUTHORIZER,
+        // Brokers reach the controllers as User:ANONYMOUS on the PLAINTEXT controller listener.
+        'super.users': 'User:admin;User:ANONYMOUS',
+        'allow.everyone.if.no.acl.found': 'false',
+      },
+    });
+    const leader = await activeController(cluster);
+    forwarder = `127.0.0.1:${cluster.brokers.find((b) => b.id !== leader)!.listenerPorts.SASL_PLAINTEXT}`;
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(cluster.nodes.map((n) => n.kill()));
+    rmSync(configDir, { recursive: true, force: true });
+  });
+
+  it('refuses a forwarded CreateTopics from a principal without CREATE, and accepts it once an ACL added through the same broker allows it', async () => {
+    expect(await as('alice', 'topics', '--create', '--topic', 'alices')).toEqual({
+      code: 1,
+      stdout: 'Error while executing topic command : Authorization failed.\n',
+      stderr: 'ERROR org.apache.kafka.common.errors.TopicAuthorizationException: Authorization failed. (org.apache.kafka.tools.TopicCommand)\n',
+    });
+    const added = await as('admin', 'acls', '--add', '--allow-principal', 'User:alice', '--operation', 'Create', '--topic', 'alices');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('(principal=User:alice, host=*, operation=CREATE, permissionType=ALLOW)');
+    const created = await eventually('alice allowed to create once the ACL reached the controller', async () => {
+      const result = await as('alice', 'topics', '--create', '--topic', 'alices');
+      return result.code === 0 ? result : undefined;
+    });
+    expect(created).toEqual({ code: 0, stdout: 'Created topic alices.\n', stderr: '' });
   });
 });
