@@ -2,6 +2,7 @@
 // random base ports and temp data dirs. The nodes are detached processes, so besides the harness's
 // own clean-up every node process started under the temp dirs is SIGKILLed at the end.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ process.env.TK_RUN_DIR = join(root, 'run');
 process.env.TK_DATA_DIR = join(root, 'default-data');
 
 const UP_TIMEOUT_MS = 60_000;
+/** Several node processes starting and stopping on a shared machine. */
+const MULTI_NODE_TEST_TIMEOUT_MS = 120_000;
 
 function pidFiles(): string[] {
   const found: string[] = [];
@@ -195,4 +198,101 @@ describe('tk cluster up refusals', () => {
     expect(result.stderr).toContain('Expected an integer greater than or equal to 1 but received: 0');
   });
 
+});
+
+describe('tk cluster with three combined nodes', () => {
+  const dataDir = join(root, 'three');
+  let port: number;
+  let bootstrap: string;
+
+  it('starts three voters that register as three brokers', async () => {
+    port = await freePortRange(6);
+    bootstrap = [0, 1, 2].map((i) => `localhost:${port + i}`).join(',');
+    expect(await tk(['cluster', 'up', '--brokers', '3', '--data-dir', dataDir, '--base-port', String(port)])).toEqual({ code: 0, stdout: `${bootstrap}\n`, stderr: '' });
+    expect(readFileSync(join(dataDir, 'node-2', 'server.properties'), 'utf8')).toContain(
+      `\ncontroller.quorum.voters=1@localhost:${port + 3},2@localhost:${port + 4},3@localhost:${port + 5}\n`,
+    );
+    const kcat = await runTool('kcat', ['-L', '-b', bootstrap, '-m', '10']);
+    expect(kcat.stdout).toMatch(/ 3 brokers:\n {2}broker \d at localhost:\d+.*\n {2}broker \d at localhost:\d+.*\n {2}broker \d at localhost:\d+.*\n/);
+    for (const id of [1, 2, 3]) expect(kcat.stdout).toContain(`broker ${id} at localhost:${port + id - 1}`);
+  }, MULTI_NODE_TEST_TIMEOUT_MS);
+
+  it('creates and describes a topic with three replicas', async () => {
+    expect(await tk(['topics', '--bootstrap-server', bootstrap, '--create', '--topic', 'spread', '--replication-factor', '3'])).toEqual({ code: 0, stdout: 'Created topic spread.\n', stderr: '' });
+    const { stdout } = await tk(['topics', '--bootstrap-server', bootstrap, '--describe', '--topic', 'spread']);
+    expect(stdout).toMatch(/^Topic: spread\tTopicId: \S{22}\tPartitionCount: 1\tReplicationFactor: 3\tConfigs: \n\tTopic: spread\tPartition: 0\tLeader: [123]\tReplicas: (\d),(\d),(\d)\tIsr: /);
+    expect(stdout.match(/Replicas: (\S+)/)![1]!.split(',').sort()).toEqual(['1', '2', '3']);
+  }, MULTI_NODE_TEST_TIMEOUT_MS);
+
+  it('status lists three running nodes and the quorum leader; a node killed shows as not running', async () => {
+    const before = await statusJson(dataDir);
+    expect(before.nodes.map((n) => [n.nodeId, n.roles.join(','), n.listener, n.pid !== null])).toEqual(
+      [1, 2, 3].map((id) => [id, 'broker,controller', `PLAINTEXT://localhost:${port + id - 1}`, true]),
+    );
+    expect([1, 2, 3]).toContain(before.quorum!.leaderId);
+    const text = await tk(['cluster', 'status', '--data-dir', dataDir]);
+    expect(text.stdout.split('\n').filter((l) => /^\d\s+\tbroker,controller\t.*\trunning\t$/.test(l))).toHaveLength(3);
+    expect(text.stdout).toContain(`\nLeaderId: ${before.quorum!.leaderId}\tLeaderEpoch: ${before.quorum!.leaderEpoch}\n`);
+
+    const victim = before.nodes.find((n) => n.nodeId !== before.quorum!.leaderId)!;
+    process.kill(victim.pid!, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const after = await statusJson(dataDir);
+    expect(after.nodes.map((n) => n.pid === null)).toEqual(before.nodes.map((n) => n === victim));
+    expect(after.quorum!.leaderId).toBe(before.quorum!.leaderId);
+    const line = (await tk(['cluster', 'status', '--data-dir', dataDir])).stdout.split('\n').find((l) => l.startsWith(`${victim.nodeId} `));
+    expect(line).toMatch(/\t-\s*\tnot running\t$/);
+  }, MULTI_NODE_TEST_TIMEOUT_MS);
+
+  it('down stops the two nodes left, and no node process remains', async () => {
+    const { nodes } = await statusJson(dataDir);
+    const running = nodes.filter((n) => n.pid !== null);
+    expect(await tk(['cluster', 'down', '--data-dir', dataDir], 90_000)).toEqual({
+      code: 0,
+      stdout: running.map((n) => `Stopped node ${n.nodeId} (broker,controller, pid ${n.pid}).\n`).join(''),
+      stderr: '',
+    });
+    for (const n of nodes) if (n.pid !== null) expect(isAlive(n.pid)).toBe(false);
+    expect(nodeProcesses().filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir))).toEqual([]);
+  }, MULTI_NODE_TEST_TIMEOUT_MS);
+});
+
+describe('tk cluster with a dedicated controller', () => {
+  const dataDir = join(root, 'dedicated');
+
+  it('runs controller 3000 and brokers 1 and 2; down stops the brokers before the controller', async () => {
+    const port = await freePortRange(3);
+    expect(await tk(['cluster', 'up', '--brokers', '2', '--controllers', '1', '--data-dir', dataDir, '--base-port', String(port)])).toEqual({
+      code: 0,
+      stdout: `localhost:${port},localhost:${port + 1}\n`,
+      stderr: '',
+    });
+    const status = await statusJson(dataDir);
+    expect(status.nodes.map((n) => [n.nodeId, n.roles.join(','), n.listener])).toEqual([
+      [3000, 'controller', `CONTROLLER://localhost:${port + 2}`],
+      [1, 'broker', `PLAINTEXT://localhost:${port}`],
+      [2, 'broker', `PLAINTEXT://localhost:${port + 1}`],
+    ]);
+    expect(status.quorum!.leaderId).toBe(3000);
+    const kcat = await runTool('kcat', ['-L', '-b', `localhost:${port}`, '-m', '10']);
+    expect(kcat.stdout).toContain(' 2 brokers:\n');
+    const pid = (id: number) => status.nodes.find((n) => n.nodeId === id)!.pid;
+    expect(await tk(['cluster', 'down', '--data-dir', dataDir], 90_000)).toEqual({
+      code: 0,
+      stdout: `Stopped node 1 (broker, pid ${pid(1)}).\nStopped node 2 (broker, pid ${pid(2)}).\nStopped node 3000 (controller, pid ${pid(3000)}).\n`,
+      stderr: '',
+    });
+  }, MULTI_NODE_TEST_TIMEOUT_MS);
+
+  it('when a broker cannot start, stops the controller it started and names the node and its log', async () => {
+    // Accepted by the CLI, which reads only the listeners, refused by the broker: its log dir cannot exist.
+    await appendFile(join(dataDir, 'node-1', 'server.properties'), 'log.dirs=/dev/null/data\n');
+    const result = await tk(['cluster', 'up', '--data-dir', dataDir]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^Error: node 1 did not start: ENOTDIR: not a directory, mkdir '\/dev\/null\/data'\n$/);
+    const status = await statusJson(dataDir);
+    expect(status.nodes.map((n) => n.pid)).toEqual([null, null, null]);
+    expect(nodeProcesses().filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(dataDir))).toEqual([]);
+  }, MULTI_NODE_TEST_TIMEOUT_MS);
 });

@@ -150,8 +150,10 @@ async function readNode(dir: string): Promise<ClusterNode | null> {
   } catch (err) {
     throw new UserError(`${propertiesFile}: ${(err as Error).message}`);
   }
-  const brokerListener = config.processRoles.includes('broker') ? config.advertisedListeners[0] : undefined;
-  const controllerListener = config.processRoles.includes('controller') ? config.advertisedControllerListeners[0] : undefined;
+  // The ports the node binds (checked free before it starts), not the advertised ones.
+  const controllerNames = new Set(config.controllerListenerNames);
+  const brokerListener = config.processRoles.includes('broker') ? config.listeners.find((l) => !controllerNames.has(l.name)) : undefined;
+  const controllerListener = config.processRoles.includes('controller') ? config.listeners.find((l) => controllerNames.has(l.name)) : undefined;
   return {
     id: config.nodeId,
     roles: [...config.processRoles].sort(),
