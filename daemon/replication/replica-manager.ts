@@ -221,7 +221,8 @@ export class ReplicaManager {
               {
                 partitionIndex: partition.partitionId,
                 leaderEpoch: partition.leaderEpoch,
-                newIsr: [...change.isr],
+                // v3 (what tk's controllers speak) carries the members with their broker epochs only.
+                newIsr: [],
                 newIsrWithEpochs: change.isr.map((brokerId) => ({ brokerId, brokerEpoch: this.image.brokers.get(brokerId)?.epoch ?? -1n })),
                 leaderRecoveryState: 0,
                 partitionEpoch: partition.partitionEpoch,
