@@ -90,7 +90,7 @@ function occupy(port: number): Promise<Server> {
 
 interface StatusJson {
   clusterId: string;
-  nodes: { nodeId: number; roles: string[]; listener: string; pid: number | null; log: string }[];
+  nodes: { nodeId: number; roles: string[]; listener: string; brokerPort: number | null; controllerPort: number | null; pid: number | null; log: string }[];
   quorum: { leaderId: number; leaderEpoch: number } | null;
   quorumError: string | null;
 }
@@ -123,6 +123,7 @@ describe('tk cluster with one combined node', () => {
     clusterId = json.clusterId;
     expect(isAlive(pid)).toBe(true);
     expect(json.quorum).toEqual({ leaderId: 1, leaderEpoch: expect.any(Number) });
+    expect(json.nodes[0]).toMatchObject({ brokerPort: port, controllerPort: port + 1, log: join(dataDir, 'node-1', 'data', 'tk-broker.log') });
     const listener = `PLAINTEXT://localhost:${port}`;
     expect(await tk(['cluster', 'status', '--data-dir', dataDir])).toEqual({
       code: 0,

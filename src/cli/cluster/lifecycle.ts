@@ -26,6 +26,9 @@ export interface NodeState {
   nodeId: number;
   roles: readonly string[];
   listener: string;
+  /** The PLAINTEXT port on a broker, the CONTROLLER port on a voter; null without the role. */
+  brokerPort: number | null;
+  controllerPort: number | null;
   /** Null when the node is not running. */
   pid: number | null;
   log: string;
@@ -42,7 +45,7 @@ export interface UpResult {
 }
 
 function nodeState(n: ClusterNode, pid: number | null): NodeState {
-  return { nodeId: n.id, roles: n.roles, listener: mainListener(n), pid, log: logFileOf(n), properties: n.propertiesFile };
+  return { nodeId: n.id, roles: n.roles, listener: mainListener(n), brokerPort: n.brokerPort, controllerPort: n.controllerPort, pid, log: logFileOf(n), properties: n.propertiesFile };
 }
 
 async function firstRunning(plan: ClusterPlan): Promise<{ node: ClusterNode; pid: number } | null> {
