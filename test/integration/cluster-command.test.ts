@@ -162,12 +162,12 @@ describe('tk cluster with one combined node', () => {
     expect((await tk(['topics', '--bootstrap-server', `localhost:${port}`, '--list'])).stdout).toBe('kept\n');
   });
 
-  it('down --delete stops the node and removes the data dir', async () => {
+  it('down --delete kills a node that outlives --timeout and removes the data dir', async () => {
     const { nodes } = await statusJson(dataDir);
     const restartedPid = nodes[0]!.pid!;
-    expect(await tk(['cluster', 'down', '--data-dir', dataDir, '--delete'])).toEqual({
+    expect(await tk(['cluster', 'down', '--data-dir', dataDir, '--delete', '--timeout', '0'])).toEqual({
       code: 0,
-      stdout: `Stopped node 1 (broker,controller, pid ${restartedPid}).\nDeleted ${dataDir}.\n`,
+      stdout: `Killed node 1 (broker,controller, pid ${restartedPid}): it did not exit after SIGTERM.\nDeleted ${dataDir}.\n`,
       stderr: '',
     });
     expect(isAlive(restartedPid)).toBe(false);

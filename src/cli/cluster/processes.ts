@@ -9,6 +9,8 @@ import { UserError } from '../base-command.js';
 import { pidFileOf, type ClusterNode, type ClusterPlan } from './layout.js';
 
 const POLL_MS = 50;
+/** SIGKILL cannot be refused; this only bounds the wait for the kernel to reap. */
+const KILL_WAIT_MS = 5_000;
 
 interface TkResult {
   code: number;
@@ -121,12 +123,22 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   return true;
 }
 
+/** False when the process has already exited. */
+function signal(pid: number, name: StopSignal): boolean {
+  try {
+    process.kill(pid, name);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
 /** SIGTERM (a controlled shutdown), then SIGKILL if the node is still running after timeoutMs. */
 export async function stopNode(n: ClusterNode, pid: number, timeoutMs: number): Promise<StopSignal> {
-  process.kill(pid, 'SIGTERM');
-  if (await waitForExit(pid, timeoutMs)) return 'SIGTERM';
-  process.kill(pid, 'SIGKILL');
-  await waitForExit(pid, timeoutMs);
+  if (!signal(pid, 'SIGTERM') || (await waitForExit(pid, timeoutMs))) return 'SIGTERM';
+  signal(pid, 'SIGKILL');
+  await waitForExit(pid, KILL_WAIT_MS);
   // A killed broker cannot remove its own pid file.
   await rm(pidFileOf(n), { force: true });
   return 'SIGKILL';
