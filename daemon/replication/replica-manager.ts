@@ -165,10 +165,10 @@ export class ReplicaManager {
       this.partitions.delete(key);
       this.stopFollowing(partition);
       partition.close();
-      // A topic still in the image under the same id was only moved off this broker: its log stays until deleted.
+      // Gone with its topic, or moved off this broker: either way this replica's log is deleted, as Kafka's.
       await this.logs.deleteLog(partition.topic, partition.partitionId);
     }
-    // A leader whose endpoint changed (it restarted elsewhere) is reached again by a new connection on the next error.
+    // Fetchers left with nothing to follow, or whose leader left the cluster, stop.
     for (const [leaderId, fetcher] of this.fetchers) {
       if (fetcher.isEmpty || !image.brokers.has(leaderId)) {
         this.fetchers.delete(leaderId);
