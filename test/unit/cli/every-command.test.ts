@@ -9,7 +9,7 @@ import { expect, it } from 'vitest';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 /** Commands that read files or run the daemon, and so have no broker to reach. */
-const OFFLINE = new Set(['broker:start', 'broker:stop', 'storage:format', 'storage:random-uuid', 'dump-log']);
+const OFFLINE = new Set(['broker:start', 'broker:stop', 'storage:format', 'storage:random-uuid', 'dump-log', 'cluster:up', 'cluster:down', 'cluster:status']);
 
 it('every command has --output text|json, --debug and a summary; the client commands --bootstrap-server', async () => {
   expect(existsSync(join(REPO, 'dist', 'commands', 'topics.js')), 'dist/ is missing: run npm run build').toBe(true);
