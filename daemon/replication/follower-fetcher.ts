@@ -107,13 +107,12 @@ export class FollowerFetcher {
   /** Waits `ms`, or less if a partition is added or the fetcher stops. */
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(0, ms));
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        if (self.wakeUp === done) self.wakeUp = null;
+        if (this.wakeUp === done) this.wakeUp = null;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
       this.wakeUp = done;
     });
   }

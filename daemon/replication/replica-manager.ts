@@ -233,7 +233,8 @@ export class ReplicaManager {
       });
       const errorCode = response.errorCode !== ErrorCode.NONE ? response.errorCode : (response.topics[0]?.partitions[0]?.errorCode ?? ErrorCode.UNKNOWN_SERVER_ERROR);
       if (errorCode === ErrorCode.NONE) {
-        // Accepted: the image will carry the new ISR; until then the pending change stands.
+        // Accepted: the image carries the new ISR and settles the pending change. An accepted change
+        // that wrote nothing (the ISR already was that list) brings no new image: settle it from this one.
         await this.applying;
         const committed = this.image.topicsById.get(partition.topicId)?.partitions.get(partition.partitionId);
         if (committed && committed.partitionEpoch >= (response.topics[0]?.partitions[0]?.partitionEpoch ?? 0)) partition.applyState(committed);
