@@ -3,6 +3,7 @@ import { statfs } from 'node:fs/promises';
 import { api } from '../src/client/connection.js';
 import { AllocateProducerIdsRequest } from '../src/protocol/generated/clients/allocate-producer-ids-request.js';
 import { AllocateProducerIdsResponse } from '../src/protocol/generated/clients/allocate-producer-ids-response.js';
+import type { AlterPartitionRequest } from '../src/protocol/generated/clients/alter-partition-request.js';
 import { CreateTopicsRequest } from '../src/protocol/generated/clients/create-topics-request.js';
 import { CreateTopicsResponse, type CreatableTopicResult } from '../src/protocol/generated/clients/create-topics-response.js';
 import { ErrorCode, KafkaProtocolError } from '../src/protocol/errors.js';
@@ -32,7 +33,7 @@ import { LogManager, type LogManagerOptions } from './log/log-manager.js';
 import type { Logger } from './logger.js';
 import { SocketServer, type BoundListener, type ListenerSpec } from './network/socket-server.js';
 import { FetchSessionCache } from './replication/fetch-session.js';
-import { ReplicaManager } from './replication/replica-manager.js';
+import { ALTER_PARTITION, ReplicaManager, replicationSettings } from './replication/replica-manager.js';
 import { ByteRateThrottle } from './quotas/byte-rate-throttle.js';
 import { CONSUMER_BYTE_RATE, PRODUCER_BYTE_RATE } from './quotas/client-quota-entities.js';
 import { Authorizer, type AuthorizerSettings } from './security/authorizer.js';
@@ -114,6 +115,14 @@ const LOCAL_CONTROLLER_CALLS = new Map<number, (controller: QuorumController, re
   [ApiKey.BrokerRegistration, registerBroker],
   [ApiKey.BrokerHeartbeat, heartbeat],
   [ApiKey.AllocateProducerIds, allocateBlock],
+  [
+    ApiKey.AlterPartition,
+    (controller, request: AlterPartitionRequest) =>
+      controller.alterPartition(request, ALTER_PARTITION.request.validVersions.max).catch((err: unknown) => {
+        if (err instanceof KafkaProtocolError) return { throttleTimeMs: 0, errorCode: err.code, topics: [] };
+        throw err;
+      }),
+  ],
 ]);
 
 /** The client table, with the requests that change metadata forwarded when this node's controller is not active. */
@@ -261,6 +270,9 @@ export class Broker {
 
     broker.boundListeners = [];
     for (const listener of config.listeners) broker.boundListeners.push(await broker.server.listen(listener, broker));
+    broker.replicas.startReplication(
+      replicationSettings(config.staticBrokerConfigs, config.listeners, (request) => broker.controllerChannel.send(ALTER_PARTITION, request)),
+    );
     const advertised = config.advertisedListeners.map((a) => {
       const bound = broker.boundListeners.find((b) => b.name === a.name);
       // An advertised port of 0 (tests binding a random port) means the port actually bound.
@@ -371,6 +383,8 @@ export class Broker {
     this.groupCoordinator.shutdown();
     // Leaderships move to other brokers while this one still serves, so clients follow them.
     if (this.isBroker) await this.lifecycle.controlledShutdown(Math.min(CONTROLLED_SHUTDOWN_TIMEOUT_MS, this.config.brokerSessionTimeoutMs));
+    // Fetchers stop, and produces waiting for the ISR are answered, before the connections drain.
+    await this.replicas.shutdown();
     await this.server.shutdown(SHUTDOWN_GRACE_MS);
     // A leader resigns while its controller listener still answers, so the others elect a successor at once.
     this.controllerChannel.close();

@@ -18,6 +18,7 @@ const REGISTRATION = api(BrokerRegistrationRequest, BrokerRegistrationResponse);
 const HEARTBEAT = api(BrokerHeartbeatRequest, BrokerHeartbeatResponse);
 /** Kafka's initial.broker.registration.timeout.ms default. */
 const REGISTRATION_TIMEOUT_MS = 60_000;
+const REGISTRATION_RETRY_MS = 500;
 const STARTING_HEARTBEAT_MS = 10;
 const SHUTDOWN_HEARTBEAT_MS = 50;
 const FAILED_HEARTBEAT_BACKOFF_MS = 100;
@@ -46,9 +47,29 @@ export class BrokerLifecycle {
     private readonly log: Logger,
   ) {}
 
-  /** Registers (retrying until the controller answers), then heartbeats from then on. */
+  /**
+   * Registers, then heartbeats from then on. Retries until the controller answers, and while it
+   * answers DUPLICATE_BROKER_REGISTRATION (a previous incarnation's session has not yet expired).
+   */
   async register(endpoints: readonly BrokerEndpointImage[], rack: string | null): Promise<void> {
-    const response = await this.channel.send(
+    const deadline = Date.now() + REGISTRATION_TIMEOUT_MS;
+    let response: BrokerRegistrationResponse;
+    let waiting = false;
+    for (;;) {
+      response = await this.send(endpoints, rack, deadline - Date.now());
+      if (response.errorCode !== ErrorCode.DUPLICATE_BROKER_REGISTRATION || Date.now() >= deadline) break;
+      if (!waiting) this.log.info(`broker ${this.settings.nodeId} is still registered under its previous incarnation: retrying until its session expires`);
+      waiting = true;
+      await new Promise((resolve) => setTimeout(resolve, REGISTRATION_RETRY_MS));
+    }
+    if (response.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(response.errorCode, `broker registration of node ${this.settings.nodeId} refused`);
+    this.brokerEpoch = response.brokerEpoch;
+    this.log.info(`registered with the controller as broker ${this.settings.nodeId} in epoch ${this.brokerEpoch}`);
+    this.schedule(0);
+  }
+
+  private send(endpoints: readonly BrokerEndpointImage[], rack: string | null, timeoutMs: number): Promise<BrokerRegistrationResponse> {
+    return this.channel.send(
       REGISTRATION,
       {
         brokerId: this.settings.nodeId,
@@ -61,12 +82,8 @@ export class BrokerLifecycle {
         logDirs: [],
         previousBrokerEpoch: -1n,
       },
-      { timeoutMs: REGISTRATION_TIMEOUT_MS },
+      { timeoutMs },
     );
-    if (response.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(response.errorCode, `broker registration of node ${this.settings.nodeId} refused`);
-    this.brokerEpoch = response.brokerEpoch;
-    this.log.info(`registered with the controller as broker ${this.settings.nodeId} in epoch ${this.brokerEpoch}`);
-    this.schedule(0);
   }
 
   /** Resolves once a heartbeat has been answered not fenced. */

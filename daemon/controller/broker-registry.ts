@@ -20,10 +20,14 @@ export class BrokerSessions {
     private readonly now: () => number,
   ) {}
 
-  /** Every registered broker gets a full session from now; it must catch up to this image. */
-  reset(image: MetadataImage): void {
+  /**
+   * Every registered broker gets a full session from now; it must catch up to this image. Not
+   * this node's own broker: a controller starting up outlived its previous incarnation, which
+   * may register again at once rather than wait out a session nobody holds.
+   */
+  reset(image: MetadataImage, localId: number): void {
     this.sessions.clear();
-    for (const id of image.brokers.keys()) this.registered(id, image.offset);
+    for (const id of image.brokers.keys()) if (id !== localId) this.registered(id, image.offset);
   }
 
   registered(id: number, caughtUpOffset: bigint): void {

@@ -178,7 +178,7 @@ export class QuorumController {
    */
   async activate(): Promise<void> {
     this.active = true;
-    this.sessions.reset(this.committedImage());
+    this.sessions.reset(this.committedImage(), this.settings.nodeId);
     this.sessionTimer = setInterval(() => this.fenceExpiredBrokers(), Math.min(SESSION_CHECK_INTERVAL_MS, this.settings.brokerSessionTimeoutMs));
     this.sessionTimer.unref();
     await this.run((image) => ({

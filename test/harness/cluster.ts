@@ -2,20 +2,23 @@
 // temp dir, all formatted first with one cluster id: either combined nodes (broker and controller,
 // every one a voter) or dedicated controllers plus broker-only nodes. The processes are tracked by
 // test/harness/broker.ts, so whatever still runs after the test file's last test is SIGKILLed.
-// Short quorum, heartbeat and session timeouts keep elections and fencing in tests quick.
+// Short heartbeat and session timeouts keep fencing in tests quick.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { freePort, HOST, runTool, startTool, type RunningTool } from './broker.js';
-import { QUORUM_TIMEOUTS } from './quorum.js';
 
-/** Heartbeats and sessions short enough that a test sees a silent broker fenced within seconds. */
+/**
+ * Kafka's quorum timeouts (a busy test machine must not turn every pause into an election), and
+ * heartbeats and sessions short enough that a test sees a silent broker fenced within seconds.
+ */
 export const CLUSTER_TIMEOUTS = {
-  ...QUORUM_TIMEOUTS,
-  'broker.heartbeat.interval.ms': '200',
-  'broker.session.timeout.ms': '2000',
+  'controller.quorum.election.timeout.ms': '1000',
+  'controller.quorum.fetch.timeout.ms': '2000',
+  'broker.heartbeat.interval.ms': '250',
+  'broker.session.timeout.ms': '3000',
 };
 const READY_TIMEOUT_MS = 30_000;
 const BIN = 'bin/run.js';
