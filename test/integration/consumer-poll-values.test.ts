@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(() => cluster?.close());
 
-/** Every value (as a string, or null) and the positions after each poll, reading from `start` `maxRecords` at a time. */
+/** Every value (as a string, or null) and the position after each poll that handed some out, reading from `start` `maxRecords` at a time. */
 async function readAll(start: bigint, maxRecords: number, useValues: boolean): Promise<{ values: (string | null)[]; positions: bigint[] }> {
   const consumer = new Consumer(cluster);
   await consumer.assign([{ topic: 'values', partition: 0, offset: start }]);
@@ -40,9 +40,11 @@ async function readAll(start: bigint, maxRecords: number, useValues: boolean): P
   };
   const deadline = Date.now() + 20_000;
   while (values.length < 1200 - Number(start) && Date.now() < deadline) {
+    const before = values.length;
     if (useValues) await consumer.pollValues(500, maxRecords, sink);
     else for (const r of await consumer.poll(500, maxRecords)) values.push(r.value === null ? null : r.value.toString('utf8'));
-    positions.push(consumer.assignment()[0].position);
+    // A poll that timed out before the first fetch came back (a busy machine) hands out nothing: not a step.
+    if (values.length > before) positions.push(consumer.assignment()[0].position);
   }
   consumer.close();
   return { values, positions };
