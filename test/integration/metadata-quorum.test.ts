@@ -172,7 +172,7 @@ describe('a quorum of three dedicated controllers', () => {
 });
 
 describe('start-up refusals', () => {
-  it('a broker in a quorum of several voters is refused with one line', async () => {
+  it('a combined node of a quorum of several voters needs a formatted log dir too', async () => {
     const [port, c1, c2] = [await freePort(), await freePort(), await freePort()];
     const result = await runTool(process.execPath, [
       'bin/run.js', 'broker', 'start',
@@ -182,7 +182,7 @@ describe('start-up refusals', () => {
     ]);
     expect(result).toMatchObject({
       code: 1,
-      stderr: 'Error: brokers in a multi-node quorum are not supported yet: broker registration and heartbeats to a remote controller (issue #7) are missing; run dedicated controllers (process.roles=controller), or one combined node that is the only voter\n',
+      stderr: 'Error: /nonexistent-tk-test-dir is not formatted: the 2 voters of controller.quorum.voters must share one cluster id, so format each node first with `tk storage format -t <cluster id>` (`tk storage random-uuid` makes one)\n',
     });
   });
 
