@@ -10,6 +10,7 @@ import type { AlterPartitionResponse, PartitionData as PartitionResult, TopicDat
 import { ErrorCode, KafkaProtocolError } from '../../src/protocol/errors.js';
 import { ZERO_UUID } from '../../src/protocol/primitives.js';
 import type { MetadataImage, MetadataRecord, PartitionImage } from './metadata-image.js';
+import { NO_LEADER_CHANGE, partitionChange } from './placement.js';
 
 const TOPIC_IDS_VERSION = 2;
 const ISR_WITH_EPOCHS_VERSION = 3;
@@ -55,23 +56,7 @@ export function planAlterPartition(image: MetadataImage, request: AlterPartition
       let partitionEpoch = partition.partitionEpoch;
       if (!sameList(newIsr, partition.isr)) {
         partitionEpoch += 1;
-        records.push({
-          type: 'PartitionChange',
-          version: 0,
-          record: {
-            partitionId: p.partitionIndex,
-            topicId: topic.topicId,
-            isr: newIsr,
-            leader: -2,
-            replicas: null,
-            removingReplicas: null,
-            addingReplicas: null,
-            leaderRecoveryState: -1,
-            directories: null,
-            eligibleLeaderReplicas: null,
-            lastKnownElr: null,
-          },
-        });
+        records.push(partitionChange(topic.topicId, p.partitionIndex, NO_LEADER_CHANGE, newIsr));
       }
       result.partitions.push({
         partitionIndex: p.partitionIndex,

@@ -5,7 +5,7 @@ import type { BrokerImage, MetadataImage, MetadataRecord, PartitionImage } from 
 
 /** The leader field of a PartitionChangeRecord: -1 no leader, -2 unchanged. */
 export const NO_LEADER = -1;
-const NO_LEADER_CHANGE = -2;
+export const NO_LEADER_CHANGE = -2;
 
 export class PlacementError extends Error {
   constructor(

@@ -202,3 +202,19 @@ function clusterNode({ id, roles, port, controllerPort, listenerPorts }: NodeSpe
   nodeArgs.set(node, args);
   return node;
 }
+
+/** Polls `check` every `intervalMs` until it returns a value that is not undefined; fails after `timeoutMs`. */
+export async function pollUntil<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STANDARD_AUTHORIZER } from '../harness/acl-broker.js';
 import { runTool } from '../harness/broker.js';
-import { startCluster, type Cluster, type ClusterNode } from '../harness/cluster.js';
+import { pollUntil, startCluster, type Cluster, type ClusterNode } from '../harness/cluster.js';
 
 const WAIT_MS = 15_000;
 
@@ -29,20 +29,7 @@ const listedBrokers = async (node: ClusterNode): Promise<number[]> => (await kca
 const tk = (bootstrap: string, tool: string, ...args: string[]) => runTool('node', ['bin/run.js', tool, '--bootstrap-server', bootstrap, ...args]);
 
 /** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const eventually = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> => pollUntil(what, check, timeoutMs, 200);
 
 /**
  * The node id leading the metadata quorum, from `tk metadata-quorum describe --status` through a
@@ -193,7 +180,10 @@ describe('three controllers and two broker-only nodes', () => {
   });
 
   it('both brokers list both brokers, and a topic created through either is described the same on both', async () => {
-    for (const node of cluster.brokers) expect(await listedBrokers(node)).toEqual([4, 5]);
+    // Each broker is ready once it is unfenced; the other's registration may reach its image a moment later.
+    for (const node of cluster.brokers) {
+      await eventually(`broker ${node.id} listing both brokers`, async () => ((await listedBrokers(node)).join() === '4,5' ? true : undefined));
+    }
     expect(await tk(cluster.node(5).bootstrap, 'topics', '--create', '--topic', 'split', '--partitions', '4', '--replication-factor', '2')).toMatchObject({ code: 0 });
     const outputs = await eventually('the topic on both brokers', async () => {
       const all = await Promise.all(cluster.brokers.map(async (b) => (await tk(b.bootstrap, 'topics', '--describe', '--topic', 'split')).stdout));

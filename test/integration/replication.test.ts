@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerConnection } from '../../src/client/connection.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { HOST, runTool, startTool } from '../harness/broker.js';
-import { startCluster, type Cluster, type ClusterNode } from '../harness/cluster.js';
+import { pollUntil, startCluster, type Cluster, type ClusterNode } from '../harness/cluster.js';
 import { produce as rawProduce, textBatch } from './raw-kafka.js';
 
 const TOPIC = 'replicated';
@@ -64,20 +64,7 @@ function liveBootstrap(cluster: Cluster): string {
 }
 
 /** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const eventually = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> => pollUntil(what, check, timeoutMs, 250);
 
 interface PartitionState {
   line: string;
