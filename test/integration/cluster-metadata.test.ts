@@ -31,6 +31,10 @@ const tk = (bootstrap: string, tool: string, ...args: string[]) => runTool('node
 /** Polls until `check` returns a value that is not undefined, or fails after `timeoutMs`. */
 const eventually = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> => pollUntil(what, check, timeoutMs, 200);
 
+/** Waits until the node's Metadata lists exactly these brokers: a node is ready once unfenced, and others' registrations may reach its image a moment later. */
+const awaitListed = (node: ClusterNode, ids: readonly number[]): Promise<true> =>
+  eventually(`broker ${node.id} listing brokers ${ids.join(',')}`, async () => ((await listedBrokers(node)).join() === ids.join() ? true : undefined));
+
 /**
  * The node id leading the metadata quorum, from `tk metadata-quorum describe --status` through a
  * broker (which forwards DescribeQuorum to the active controller), retried while an election settles.
@@ -61,7 +65,7 @@ describe('three combined nodes', () => {
   });
 
   it('every broker lists all three brokers in Metadata', async () => {
-    for (const node of cluster.brokers) expect(await listedBrokers(node)).toEqual([1, 2, 3]);
+    for (const node of cluster.brokers) await awaitListed(node, [1, 2, 3]);
   });
 
   it('creates a topic through a broker that is not the active controller: replicas spread, leaders balanced, every broker agrees', async () => {
@@ -127,7 +131,7 @@ describe('three combined nodes', () => {
       expect(p.isrs.map((r) => r.id)).not.toContain(victim.id);
     }
     await victim.start();
-    expect(await listedBrokers(survivor)).toEqual([1, 2, 3]);
+    await awaitListed(survivor, [1, 2, 3]);
   });
 
   it('a broker SIGKILLed and started again at once registers as soon as its old session expires', async () => {
@@ -138,7 +142,7 @@ describe('three combined nodes', () => {
     await victim.start();
     expect(victim.log()).toContain(`broker ${victim.id} is still registered under its previous incarnation`);
     expect(Date.now() - startedAt).toBeLessThan(3000 + 5000);
-    expect(await listedBrokers(cluster.node(leader))).toEqual([1, 2, 3]);
+    await awaitListed(cluster.node(leader), [1, 2, 3]);
   });
 
   it('a SIGTERMed broker moves its leaderships away before it exits', async () => {
@@ -180,10 +184,7 @@ describe('three controllers and two broker-only nodes', () => {
   });
 
   it('both brokers list both brokers, and a topic created through either is described the same on both', async () => {
-    // Each broker is ready once it is unfenced; the other's registration may reach its image a moment later.
-    for (const node of cluster.brokers) {
-      await eventually(`broker ${node.id} listing both brokers`, async () => ((await listedBrokers(node)).join() === '4,5' ? true : undefined));
-    }
+    for (const node of cluster.brokers) await awaitListed(node, [4, 5]);
     expect(await tk(cluster.node(5).bootstrap, 'topics', '--create', '--topic', 'split', '--partitions', '4', '--replication-factor', '2')).toMatchObject({ code: 0 });
     const outputs = await eventually('the topic on both brokers', async () => {
       const all = await Promise.all(cluster.brokers.map(async (b) => (await tk(b.bootstrap, 'topics', '--describe', '--topic', 'split')).stdout));
