@@ -5,6 +5,7 @@
 import type { Assignor } from '../../client/assignors.js';
 import type { ConsumerOptions, IsolationLevel, StartOffset } from '../../client/consumer.js';
 import { UserError } from '../base-command.js';
+import { booleanProperty, intProperty } from '../consumer-properties.js';
 import { clientSettingsFrom, clusterOptions, parseKeyValueFlags, readPropertiesFile, resolveBootstrap, type ClientSettings, type OutputFormat } from '../common-flags.js';
 import { javaHashMapCapacity, javaHashOrder, javaStringHash } from '../render/java.js';
 import { formatterConfigFrom, type FormatterConfig } from './formatter.js';
@@ -125,14 +126,14 @@ export async function consoleConsumerSettings(flags: ConsoleConsumerFlags): Prom
     output: flags.output === 'json' ? 'json' : 'text',
     consumer: {
       ...clusterOptions(client, 'console-consumer'),
-      minBytes: intConfig(props, 'fetch.min.bytes'),
-      maxWaitMs: intConfig(props, 'fetch.max.wait.ms'),
-      maxBytes: intConfig(props, 'fetch.max.bytes'),
-      maxPartitionBytes: intConfig(props, 'max.partition.fetch.bytes'),
+      minBytes: intProperty(props, 'fetch.min.bytes'),
+      maxWaitMs: intProperty(props, 'fetch.max.wait.ms'),
+      maxBytes: intProperty(props, 'fetch.max.bytes'),
+      maxPartitionBytes: intProperty(props, 'max.partition.fetch.bytes'),
       isolationLevel,
       autoOffsetReset,
     },
-    allowAutoTopicCreation: booleanConfig(props, 'allow.auto.create.topics', true),
+    allowAutoTopicCreation: booleanProperty(props, 'allow.auto.create.topics') ?? true,
     group: groupId === null ? null : await groupSettings(groupId, props),
   };
 }
@@ -168,24 +169,16 @@ async function groupSettings(groupId: string, props: ReadonlyMap<string, string>
   return {
     groupId,
     groupInstanceId: instanceId === undefined || instanceId === '' ? null : instanceId,
-    autoCommit: booleanConfig(props, 'enable.auto.commit', true),
-    autoCommitIntervalMs: intConfig(props, 'auto.commit.interval.ms'),
-    sessionTimeoutMs: intConfig(props, 'session.timeout.ms'),
-    heartbeatIntervalMs: intConfig(props, 'heartbeat.interval.ms'),
-    maxPollIntervalMs: intConfig(props, 'max.poll.interval.ms'),
-    metadataMaxAgeMs: intConfig(props, 'metadata.max.age.ms'),
+    autoCommit: booleanProperty(props, 'enable.auto.commit') ?? true,
+    autoCommitIntervalMs: intProperty(props, 'auto.commit.interval.ms'),
+    sessionTimeoutMs: intProperty(props, 'session.timeout.ms'),
+    heartbeatIntervalMs: intProperty(props, 'heartbeat.interval.ms'),
+    maxPollIntervalMs: intProperty(props, 'max.poll.interval.ms'),
+    metadataMaxAgeMs: intProperty(props, 'metadata.max.age.ms'),
     assignors,
   };
 }
 
-/** A BOOLEAN consumer config, as Kafka's ConfigDef reads it. */
-function booleanConfig(props: ReadonlyMap<string, string>, name: string, fallback: boolean): boolean {
-  const raw = props.get(name);
-  if (raw === undefined) return fallback;
-  const value = raw.trim().toLowerCase();
-  if (value !== 'true' && value !== 'false') throw new UserError(`Invalid value ${raw} for configuration ${name}: Expected value to be either true or false`);
-  return value === 'true';
-}
 
 /** Kafka's parseOffset with --partition, else the reset policy (which --from-beginning sets to earliest); --from-time wins over both. */
 function startOffset(flags: ConsoleConsumerFlags, partition: number | undefined, reset: 'latest' | 'earliest' | 'none'): StartOffset | 'none' {
@@ -226,12 +219,3 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   throw new UserError(`Invalid value ${value} for configuration ${name}: String must be one of: ${allowed.join(', ')}`);
 }
 
-/** An INT consumer config, as Kafka's ConfigDef checks it (a number, at least 0). */
-function intConfig(props: ReadonlyMap<string, string>, name: string): number | undefined {
-  const raw = props.get(name);
-  if (raw === undefined) return undefined;
-  const n = /^[+-]?\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!Number.isSafeInteger(n) || n > INT_MAX) throw new UserError(`Invalid value ${raw} for configuration ${name}: Not a number of type INT`);
-  if (n < 0) throw new UserError(`Invalid value ${raw} for configuration ${name}: Value must be at least 0`);
-  return n;
-}

@@ -3,7 +3,7 @@
 // group.id, max.partition.fetch.bytes (--fetch-size), receive.buffer.bytes, auto.offset.reset
 // (earliest unless --from-latest) and client.id (perf-consumer-client unless set).
 import type { GroupConsumerOptions } from '../../client/group-consumer.js';
-import { UserError } from '../base-command.js';
+import { booleanProperty, intProperty } from '../consumer-properties.js';
 import { clientSettingsFrom, clusterOptions, readPropertiesFile, resolveBootstrap } from '../common-flags.js';
 
 /** A joptsimple or CommandLineUtils error: Kafka prints the message, then the option table. */
@@ -46,8 +46,6 @@ export interface ConsumerPerfSettings {
   maxPollRecords: number;
 }
 
-const INT_MAX = 2 ** 31 - 1;
-
 /** joptsimple's conversion of an Integer or Long argument. */
 function javaInteger(option: string, value: string | undefined, type: 'int' | 'long', fallback: number): number {
   if (value === undefined) return fallback;
@@ -56,23 +54,7 @@ function javaInteger(option: string, value: string | undefined, type: 'int' | 'l
   throw new ConsumerPerfUsageError(`Cannot parse argument '${value}' of option ${option}`);
 }
 
-/** An INT consumer config (ConfigDef: a number, at least 0). */
-function intConfig(props: ReadonlyMap<string, string>, name: string): number | undefined {
-  const raw = props.get(name);
-  if (raw === undefined) return undefined;
-  const n = /^[+-]?\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-  if (!Number.isSafeInteger(n) || n > INT_MAX) throw new UserError(`Invalid value ${raw} for configuration ${name}: Not a number of type INT`);
-  if (n < 0) throw new UserError(`Invalid value ${raw} for configuration ${name}: Value must be at least 0`);
-  return n;
-}
 
-function booleanConfig(props: ReadonlyMap<string, string>, name: string): boolean | undefined {
-  const raw = props.get(name);
-  if (raw === undefined) return undefined;
-  const value = raw.trim().toLowerCase();
-  if (value !== 'true' && value !== 'false') throw new UserError(`Invalid value ${raw} for configuration ${name}: Expected value to be either true or false`);
-  return value === 'true';
-}
 
 /** Kafka's default group: `perf-consumer-` and a random number below 100000. */
 export function defaultGroupId(random: () => number = Math.random): string {
@@ -110,20 +92,20 @@ export async function consumerPerfSettings(flags: ConsumerPerfFlags): Promise<Co
     deprecationWarning:
       flags.threads !== undefined || flags['num-fetch-threads'] !== undefined ? 'WARNING: option [threads] and [num-fetch-threads] have been deprecated and will be ignored by the test' : null,
     bootstrap,
-    maxPollRecords: intConfig(props, 'max.poll.records') ?? 500,
+    maxPollRecords: intProperty(props, 'max.poll.records') ?? 500,
     consumer: {
       ...clusterOptions(client, 'perf-consumer-client'),
       groupId: props.get('group.id')!,
-      minBytes: intConfig(props, 'fetch.min.bytes'),
-      maxWaitMs: intConfig(props, 'fetch.max.wait.ms'),
-      maxBytes: intConfig(props, 'fetch.max.bytes'),
+      minBytes: intProperty(props, 'fetch.min.bytes'),
+      maxWaitMs: intProperty(props, 'fetch.max.wait.ms'),
+      maxBytes: intProperty(props, 'fetch.max.bytes'),
       maxPartitionBytes: fetchSize,
       autoOffsetReset: flags['from-latest'] ? 'latest' : 'earliest',
-      autoCommit: booleanConfig(props, 'enable.auto.commit'),
-      autoCommitIntervalMs: intConfig(props, 'auto.commit.interval.ms'),
-      sessionTimeoutMs: intConfig(props, 'session.timeout.ms'),
-      heartbeatIntervalMs: intConfig(props, 'heartbeat.interval.ms'),
-      rebalanceTimeoutMs: intConfig(props, 'max.poll.interval.ms'),
+      autoCommit: booleanProperty(props, 'enable.auto.commit'),
+      autoCommitIntervalMs: intProperty(props, 'auto.commit.interval.ms'),
+      sessionTimeoutMs: intProperty(props, 'session.timeout.ms'),
+      heartbeatIntervalMs: intProperty(props, 'heartbeat.interval.ms'),
+      rebalanceTimeoutMs: intProperty(props, 'max.poll.interval.ms'),
     },
   };
 }
