@@ -3,14 +3,15 @@
 // requester's broker epoch, then per partition: leader and partition epochs, that the requester
 // leads, a valid ISR holding the leader, every member registered and unfenced with the epoch it
 // names); an accepted change becomes one PartitionChangeRecord, none when the ISR is unchanged.
-// Reassignments and leader recovery (unclean elections) are not modelled: the recovery state is
-// always RECOVERED.
+// On a partition being reassigned the change may also complete the reassignment (reassignment.ts).
+// Leader recovery (unclean elections) is not modelled: the recovery state is always RECOVERED.
 import type { AlterPartitionRequest } from '../../src/protocol/generated/clients/alter-partition-request.js';
 import type { AlterPartitionResponse, PartitionData as PartitionResult, TopicData as TopicResult } from '../../src/protocol/generated/clients/alter-partition-response.js';
 import { ErrorCode, KafkaProtocolError } from '../../src/protocol/errors.js';
 import { ZERO_UUID } from '../../src/protocol/primitives.js';
-import type { MetadataImage, MetadataRecord, PartitionImage } from './metadata-image.js';
+import { mergePartitionChange, type MetadataImage, type MetadataRecord, type PartitionImage } from './metadata-image.js';
 import { NO_LEADER_CHANGE, partitionChange } from './placement.js';
+import { isReassigning, reassigningIsrChange } from './reassignment.js';
 
 const TOPIC_IDS_VERSION = 2;
 const ISR_WITH_EPOCHS_VERSION = 3;
@@ -53,19 +54,27 @@ export function planAlterPartition(image: MetadataImage, request: AlterPartition
         continue;
       }
       const newIsr = members.map((m) => m.brokerId);
-      let partitionEpoch = partition.partitionEpoch;
-      if (!sameList(newIsr, partition.isr)) {
-        partitionEpoch += 1;
-        records.push(partitionChange(topic.topicId, p.partitionIndex, NO_LEADER_CHANGE, newIsr));
+      const change = isReassigning(partition)
+        ? reassigningIsrChange(image, topic.topicId, partition, newIsr)
+        : sameList(newIsr, partition.isr)
+          ? null
+          : partitionChange(topic.topicId, p.partitionIndex, NO_LEADER_CHANGE, newIsr);
+      if (change !== null) records.push(change);
+      const after = change?.type === 'PartitionChange' ? mergePartitionChange(partition, change.record) : partition;
+      if (after.leader !== request.brokerId) {
+        // The change completed a reassignment that moved the leadership away: the change stands,
+        // and the requester learns it no longer leads (ReplicationControlManager.alterPartition).
+        result.partitions.push(refused(apiVersion > 1 ? ErrorCode.NEW_LEADER_ELECTED : ErrorCode.FENCED_LEADER_EPOCH));
+        continue;
       }
       result.partitions.push({
         partitionIndex: p.partitionIndex,
         errorCode: ErrorCode.NONE,
-        leaderId: partition.leader,
-        leaderEpoch: partition.leaderEpoch,
-        isr: newIsr,
+        leaderId: after.leader,
+        leaderEpoch: after.leaderEpoch,
+        isr: [...after.isr],
         leaderRecoveryState: RECOVERED,
-        partitionEpoch,
+        partitionEpoch: after.partitionEpoch,
       });
     }
     return result;

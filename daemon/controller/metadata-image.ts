@@ -73,6 +73,9 @@ export interface PartitionImage {
   readonly partitionId: number;
   readonly replicas: readonly number[];
   readonly isr: readonly number[];
+  /** During a reassignment: the target's new replicas (in `replicas` too) and the ones to drop. Empty otherwise. */
+  readonly addingReplicas: readonly number[];
+  readonly removingReplicas: readonly number[];
   readonly leader: number;
   readonly leaderEpoch: number;
   readonly partitionEpoch: number;
@@ -147,6 +150,25 @@ export function resourceConfigs(image: MetadataImage, resourceType: number, reso
 /** A topic's dynamic configs. */
 export function topicConfigs(image: MetadataImage, topic: string): ReadonlyMap<string, string> {
   return resourceConfigs(image, ConfigResourceType.Topic, topic);
+}
+
+/**
+ * A partition after a PartitionChangeRecord, as Kafka's PartitionRegistration.merge: null lists
+ * are unchanged; a leader other than -2 bumps the leader epoch, even the same leader (a
+ * reassignment that drops replicas fences them so); any change bumps the partition epoch.
+ */
+export function mergePartitionChange(current: PartitionImage, change: PartitionChangeRecord): PartitionImage {
+  const leaderSet = change.leader !== -2;
+  return {
+    ...current,
+    isr: change.isr ?? current.isr,
+    replicas: change.replicas ?? current.replicas,
+    addingReplicas: change.addingReplicas ?? current.addingReplicas,
+    removingReplicas: change.removingReplicas ?? current.removingReplicas,
+    leader: leaderSet ? change.leader : current.leader,
+    leaderEpoch: leaderSet ? current.leaderEpoch + 1 : current.leaderEpoch,
+    partitionEpoch: current.partitionEpoch + 1,
+  };
 }
 
 /** Applies records to an image, returning a new image; the old one is left untouched. */
@@ -224,6 +246,8 @@ export function replay(image: MetadataImage, records: readonly MetadataRecord[],
           partitionId: p.partitionId,
           replicas: p.replicas,
           isr: p.isr,
+          addingReplicas: p.addingReplicas,
+          removingReplicas: p.removingReplicas,
           leader: p.leader,
           leaderEpoch: p.leaderEpoch,
           partitionEpoch: p.partitionEpoch,
@@ -235,18 +259,8 @@ export function replay(image: MetadataImage, records: readonly MetadataRecord[],
         const topic = topicById(r.record.topicId);
         const current = topic?.partitions.get(r.record.partitionId);
         if (!topic || !current) break;
-        const c = r.record;
-        // leader -2 means unchanged; a leader change bumps the leader epoch, any change the partition epoch.
-        const leaderChanged = c.leader !== -2 && c.leader !== current.leader;
         const partitions = new Map(topic.partitions);
-        partitions.set(c.partitionId, {
-          ...current,
-          isr: c.isr ?? current.isr,
-          replicas: c.replicas ?? current.replicas,
-          leader: c.leader === -2 ? current.leader : c.leader,
-          leaderEpoch: leaderChanged ? current.leaderEpoch + 1 : current.leaderEpoch,
-          partitionEpoch: current.partitionEpoch + 1,
-        });
+        partitions.set(r.record.partitionId, mergePartitionChange(current, r.record));
         putTopic({ ...topic, partitions });
         break;
       }

@@ -29,6 +29,14 @@ import { planAlterPartition } from './alter-partition.js';
 import type { AlterPartitionRequest } from '../../src/protocol/generated/clients/alter-partition-request.js';
 import type { AlterPartitionResponse } from '../../src/protocol/generated/clients/alter-partition-response.js';
 import { planAclCreation, planAclDeletion, type AclDeletion, type AclError, type AclFilter } from './acl-control.js';
+import { LeaderBalanceSchedule, planElectLeaders, planLeaderRebalance } from './leader-election.js';
+import type { ElectLeadersRequest } from '../../src/protocol/generated/clients/elect-leaders-request.js';
+import type { ElectLeadersResponse } from '../../src/protocol/generated/clients/elect-leaders-response.js';
+import { listReassignments, planReassignments } from './reassignment.js';
+import type { AlterPartitionReassignmentsRequest } from '../../src/protocol/generated/clients/alter-partition-reassignments-request.js';
+import type { AlterPartitionReassignmentsResponse } from '../../src/protocol/generated/clients/alter-partition-reassignments-response.js';
+import type { ListPartitionReassignmentsTopics } from '../../src/protocol/generated/clients/list-partition-reassignments-request.js';
+import type { OngoingTopicReassignment } from '../../src/protocol/generated/clients/list-partition-reassignments-response.js';
 
 export interface ControllerResult<T> {
   records: MetadataRecord[];
@@ -60,6 +68,8 @@ export interface ControllerSettings {
    * (Kafka's AutoTopicCreationManager: CreateTopics to the active controller).
    */
   createTopicsRemotely(topics: readonly TopicToCreate[]): Promise<CreatableTopicResult[]>;
+  /** leader.imbalance.check.interval.seconds in ms; null when auto.leader.rebalance.enable is false. */
+  leaderImbalanceCheckIntervalMs: number | null;
 }
 
 /** What a broker asks for in BrokerRegistration. */
@@ -139,6 +149,7 @@ export class QuorumController {
   private active = false;
   private readonly sessions: BrokerSessions;
   private sessionTimer: NodeJS.Timeout | null = null;
+  private readonly leaderBalance: LeaderBalanceSchedule | null;
 
   constructor(
     private readonly settings: ControllerSettings,
@@ -148,6 +159,8 @@ export class QuorumController {
     now: () => number = Date.now,
   ) {
     this.sessions = new BrokerSessions(settings.brokerSessionTimeoutMs, now);
+    const interval = settings.leaderImbalanceCheckIntervalMs;
+    this.leaderBalance = interval === null ? null : new LeaderBalanceSchedule(interval, committedImage, () => this.balanceLeaders());
   }
 
   get isActive(): boolean {
@@ -166,6 +179,7 @@ export class QuorumController {
         const offset = await this.log.append(records);
         committed?.(offset);
       }
+      this.leaderBalance?.maybeSchedule();
       return response;
     });
     this.tail = next.catch(() => undefined);
@@ -192,6 +206,7 @@ export class QuorumController {
     this.active = false;
     if (this.sessionTimer !== null) clearInterval(this.sessionTimer);
     this.sessionTimer = null;
+    this.leaderBalance?.cancel();
   }
 
   private leaving(image: MetadataImage, change: Omit<LeadershipChange, 'uncleanElection'>): MetadataRecord[] {
@@ -556,6 +571,29 @@ export class QuorumController {
   /** AlterPartition: a leader's ISR change, checked and recorded as alter-partition.ts decides. */
   alterPartition(request: AlterPartitionRequest, apiVersion: number): Promise<AlterPartitionResponse> {
     return this.run((image) => planAlterPartition(image, request, apiVersion));
+  }
+
+  /** AlterPartitionReassignments: start, change or cancel reassignments (reassignment.ts). */
+  alterPartitionReassignments(request: AlterPartitionReassignmentsRequest): Promise<AlterPartitionReassignmentsResponse> {
+    return this.run((image) => planReassignments(image, request, (topic) => this.settings.uncleanLeaderElection(image, topic)));
+  }
+
+  /** ListPartitionReassignments, from the image every earlier operation has committed to. */
+  listPartitionReassignments(topics: readonly ListPartitionReassignmentsTopics[] | null): Promise<OngoingTopicReassignment[]> {
+    return this.run((image) => ({ records: [], response: listReassignments(image, topics) }));
+  }
+
+  /** ElectLeaders: PREFERRED or UNCLEAN elections of the partitions named, or of all (leader-election.ts). */
+  electLeaders(request: ElectLeadersRequest): Promise<ElectLeadersResponse> {
+    return this.run((image) => planElectLeaders(image, request));
+  }
+
+  /** One pass of auto.leader.rebalance.enable; resolves with whether another should follow at once. */
+  private balanceLeaders(): Promise<boolean> {
+    return this.run((image) => {
+      const { records, more } = planLeaderRebalance(image);
+      return { records, response: more };
+    });
   }
 
   /** Reserves a block of producer ids for InitProducerId; returns the first id of the block. */

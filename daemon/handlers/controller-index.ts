@@ -1,6 +1,7 @@
 // The controller listener's table (controller.listener.names): the quorum's APIs, what brokers
 // ask the active controller (registration, heartbeats, producer id blocks, forwarded requests in
-// envelopes, CreateTopics for the topics brokers create themselves), and DescribeCluster for
+// envelopes, CreateTopics for the topics brokers create themselves), the reassignment APIs
+// (Kafka's controllers serve them to admin clients too), and DescribeCluster for
 // the controllers (KIP-919: what `--bootstrap-controller` tools ask first).
 // Its ApiVersions answers from this table, not the client listener's.
 import { ApiVersionsRequest } from '../../src/protocol/generated/clients/api-versions-request.js';
@@ -12,6 +13,7 @@ import { AclOperation } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { authorizeCluster } from './authorization.js';
 import { alterPartition } from './alter-partition.js';
+import { alterPartitionReassignments } from './alter-partition-reassignments.js';
 import { apiVersionsResponseFor } from './api-versions.js';
 import { allocateProducerIds } from './allocate-producer-ids.js';
 import { beginQuorumEpoch } from './begin-quorum-epoch.js';
@@ -21,6 +23,7 @@ import { createTopics } from './create-topics.js';
 import { describeQuorum } from './describe-quorum.js';
 import { endQuorumEpoch } from './end-quorum-epoch.js';
 import { envelope } from './envelope.js';
+import { listPartitionReassignments } from './list-partition-reassignments.js';
 import { raftFetch } from './raft-fetch.js';
 import { defineHandler, type ApiHandler } from './types.js';
 import { vote } from './vote.js';
@@ -73,6 +76,8 @@ const quorumHandlers: ApiHandler[] = [
   allocateProducerIds,
   envelope,
   createTopics,
+  alterPartitionReassignments,
+  listPartitionReassignments,
 ];
 const API_VERSIONS_RANGE = { minVersion: 0, maxVersion: 4 };
 const advertised: ApiVersionsResponse['apiKeys'] = [{ apiKey: ApiKey.ApiVersions, ...API_VERSIONS_RANGE }, ...quorumHandlers.map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }))].sort(

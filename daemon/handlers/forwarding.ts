@@ -28,6 +28,9 @@ export const FORWARDED_APIS: ReadonlySet<number> = new Set([
   ApiKey.DeleteAcls,
   ApiKey.AlterClientQuotas,
   ApiKey.AlterUserScramCredentials,
+  ApiKey.ElectLeaders,
+  ApiKey.AlterPartitionReassignments,
+  ApiKey.ListPartitionReassignments,
   ApiKey.DescribeQuorum,
 ]);
 

@@ -2,6 +2,7 @@
 // is exactly what is dispatched.
 import { alterClientQuotas } from './alter-client-quotas.js';
 import { alterConfigs } from './alter-configs.js';
+import { alterPartitionReassignments } from './alter-partition-reassignments.js';
 import { alterUserScramCredentials } from './alter-user-scram-credentials.js';
 import { apiVersions } from './api-versions.js';
 import { consumerGroupDescribe } from './consumer-group-describe.js';
@@ -22,6 +23,7 @@ import { describeLogDirs } from './describe-log-dirs.js';
 import { describeQuorum } from './describe-quorum.js';
 import { describeTopicPartitions } from './describe-topic-partitions.js';
 import { describeUserScramCredentials } from './describe-user-scram-credentials.js';
+import { electLeaders } from './elect-leaders.js';
 import { fetch } from './fetch.js';
 import { findCoordinator } from './find-coordinator.js';
 import { heartbeat } from './heartbeat.js';
@@ -31,6 +33,7 @@ import { joinGroup } from './join-group.js';
 import { leaveGroup } from './leave-group.js';
 import { listGroups } from './list-groups.js';
 import { listOffsets } from './list-offsets.js';
+import { listPartitionReassignments } from './list-partition-reassignments.js';
 import { metadata } from './metadata.js';
 import { offsetCommit } from './offset-commit.js';
 import { offsetDelete } from './offset-delete.js';
@@ -83,6 +86,9 @@ const handlers: ApiHandler[] = [
   createAcls,
   deleteAcls,
   describeQuorum,
+  electLeaders,
+  alterPartitionReassignments,
+  listPartitionReassignments,
 ];
 
 export const handlerTable: ReadonlyMap<number, ApiHandler> = new Map(handlers.map((h) => [h.apiKey, h]));

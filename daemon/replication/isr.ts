@@ -68,6 +68,18 @@ export class LeaderIsr {
     return this.pending?.maximalIsr ?? this.committedIsr;
   }
 
+  /**
+   * The image committed a replica set under the same leader epoch (a reassignment adding
+   * replicas): new followers are tracked from nothing, as never caught up; gone ones forgotten.
+   */
+  applyCommittedReplicas(replicas: readonly number[]): void {
+    for (const id of replicas) {
+      if (id === this.localId || this.followers.has(id)) continue;
+      this.followers.set(id, { logEndOffset: -1n, lastFetchLeaderLogEndOffset: -1n, lastFetchTimeMs: 0, lastCaughtUpTimeMs: 0, brokerEpoch: null });
+    }
+    for (const id of this.followers.keys()) if (!replicas.includes(id)) this.followers.delete(id);
+  }
+
   /** The image committed an ISR (ours or not): whatever was pending is settled. */
   applyCommittedIsr(isr: readonly number[]): void {
     this.committedIsr = isr;

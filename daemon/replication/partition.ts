@@ -83,6 +83,8 @@ export class Partition implements FollowedPartition {
         this.log.leaderEpochCache.assign(state.leaderEpoch, startOffset);
         this.leaderIsr = new LeaderIsr(this.localBrokerId, state.replicas, state.isr, startOffset, this.context.now(), wasLeader ? this.leaderIsr : null);
       } else {
+        // Same epoch, maybe other replicas: a reassignment adds its new replicas so.
+        this.leaderIsr!.applyCommittedReplicas(state.replicas);
         this.leaderIsr!.applyCommittedIsr(state.isr);
       }
       this.leaderEpoch = state.leaderEpoch;

@@ -19,7 +19,7 @@ function topicImage(partitions: number): MetadataImage {
   const topic = {
     name: 't',
     topicId: TOPIC_ID,
-    partitions: new Map(Array.from({ length: partitions }, (_, i) => [i, { partitionId: i, replicas: [1], isr: [1], leader: 1, leaderEpoch: 0, partitionEpoch: 0 }])),
+    partitions: new Map(Array.from({ length: partitions }, (_, i) => [i, { partitionId: i, replicas: [1], isr: [1], addingReplicas: [], removingReplicas: [], leader: 1, leaderEpoch: 0, partitionEpoch: 0 }])),
   };
   return { ...EMPTY_IMAGE, topicsByName: new Map([['t', topic]]), topicsById: new Map([[TOPIC_ID, topic]]) };
 }

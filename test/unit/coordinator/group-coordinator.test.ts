@@ -9,21 +9,41 @@ import { decodeCoordinatorRecord } from '../../../daemon/coordinator/coordinator
 import { GroupCoordinator, groupCoordinatorSettings, offsetsPartitionFor, type GroupCoordinatorHost } from '../../../daemon/coordinator/group-coordinator.js';
 import { embeddedDefaultProperties, resolveBrokerConfig } from '../../../src/config/broker-configs.js';
 import type { Partition } from '../../../daemon/replication/partition.js';
+import { DelayedProduces } from '../../../daemon/replication/delayed-produce.js';
 
 const PARTITIONS = 3;
 const RETENTION_MS = 60_000;
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} } as never;
 
+interface FakeLog {
+  batches: Buffer[];
+  end: bigint;
+  /** What the ISR has; -1 follows the log end (an ISR of one). */
+  highWatermark: bigint;
+  delayedProduces: DelayedProduces;
+}
+
 /** Partition logs as arrays of batches, with offsets assigned on append. */
 class FakeOffsetsTopic {
-  readonly logs = new Map<number, { batches: Buffer[]; end: bigint }>();
+  readonly logs = new Map<number, FakeLog>();
   /** While set, reads wait for it: a partition that is still loading. */
   gate: Promise<void> | null = null;
 
-  log(partitionId: number) {
+  log(partitionId: number): FakeLog {
     let log = this.logs.get(partitionId);
-    if (!log) this.logs.set(partitionId, (log = { batches: [], end: 0n }));
+    if (!log) {
+      const created: FakeLog = { batches: [], end: 0n, highWatermark: -1n, delayedProduces: new DelayedProduces((offset) => ({ done: hw() >= offset, errorCode: ErrorCode.NONE })) };
+      const hw = () => (created.highWatermark < 0n ? created.end : created.highWatermark);
+      this.logs.set(partitionId, (log = created));
+    }
     return log;
+  }
+
+  /** The followers of a partition caught up to `highWatermark`. */
+  replicate(partitionId: number, highWatermark: bigint): void {
+    const log = this.log(partitionId);
+    log.highWatermark = highWatermark;
+    log.delayedProduces.checkAll();
   }
 
   append(partitionId: number, batch: Buffer): bigint {
@@ -39,6 +59,8 @@ class FakeOffsetsTopic {
     const log = this.log(partitionId);
     const gate = () => this.gate ?? Promise.resolve();
     return {
+      partitionId,
+      delayedProduces: log.delayedProduces,
       log: {
         logStartOffset: 0n,
         get logEndOffset() {
@@ -59,8 +81,8 @@ class FakeOffsetsTopic {
   }
 }
 
-function image(leader: number): MetadataImage {
-  const partitions = new Map(Array.from({ length: PARTITIONS }, (_, i) => [i, { partitionId: i, replicas: [1], isr: [1], leader, leaderEpoch: 0, partitionEpoch: 0 }]));
+function image(leader: number, leaderEpoch = 0): MetadataImage {
+  const partitions = new Map(Array.from({ length: PARTITIONS }, (_, i) => [i, { partitionId: i, replicas: [1], isr: [1], addingReplicas: [], removingReplicas: [], leader, leaderEpoch, partitionEpoch: leaderEpoch }]));
   const topic = { name: '__consumer_offsets', topicId: 'x', partitions };
   return {
     ...EMPTY_IMAGE,
@@ -92,8 +114,8 @@ function coordinator(topic: FakeOffsetsTopic, clock: { now(): number }, replicat
   const c = new GroupCoordinator(host, settings, clock, quiet, { autoFireTimers: false });
   return {
     c,
-    lead: (leader: number) => {
-      current = image(leader);
+    lead: (leader: number, leaderEpoch = 0) => {
+      current = image(leader, leaderEpoch);
       c.onMetadata(current);
     },
   };
@@ -139,6 +161,48 @@ describe('group coordinator over __consumer_offsets', () => {
     second.lead(2);
     expect(second.c.ownership('g')).toBe(ErrorCode.NOT_COORDINATOR);
     expect(second.c.groups.size).toBe(0);
+  });
+
+  it('a new leader serves a partition only once the tail it replayed is committed (the high watermark reaches it)', async () => {
+    const topic = new FakeOffsetsTopic();
+    const clock = { now: () => 1_000_000 };
+    const first = coordinator(topic, clock);
+    first.lead(1);
+    await settle();
+    first.c.classicGroup('g', true);
+    expect(await first.c.write('g', [{ type: 'offset', group: 'g', topic: 't', partition: 0, value: offset(5n, 1_000_000) }])).toBe(ErrorCode.NONE);
+    expect(await first.c.write('g', [{ type: 'offset', group: 'g', topic: 't', partition: 0, value: offset(9n, 1_000_000) }])).toBe(ErrorCode.NONE);
+    const partitionId = offsetsPartitionFor('g', PARTITIONS);
+    // The second commit reached this replica but not yet the rest of the ISR.
+    topic.replicate(partitionId, 1n);
+
+    const second = coordinator(topic, clock);
+    second.lead(1);
+    await settle();
+    await settle();
+    expect(second.c.ownership('g')).toBe(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
+    expect(second.c.offsets.all('g')).toEqual([]);
+    topic.replicate(partitionId, 2n);
+    await settle();
+    await settle();
+    expect(second.c.ownership('g')).toBe(ErrorCode.NONE);
+    expect(second.c.offsets.get('g', 't', 0)?.offset).toBe(9n);
+  });
+
+  it('a new leader epoch reloads the partition, dropping what the previous term held in memory only', async () => {
+    const topic = new FakeOffsetsTopic();
+    const { c, lead } = coordinator(topic, { now: () => 1_000_000 });
+    lead(1);
+    await settle();
+    c.classicGroup('g', true);
+    // State that never reached the log (as after a write that failed): a reload must not keep it.
+    c.offsets.put('g', 't', 0, offset(3n, 1_000_000));
+    lead(1, 1);
+    expect(c.ownership('g')).toBe(ErrorCode.COORDINATOR_LOAD_IN_PROGRESS);
+    await settle();
+    await settle();
+    expect(c.ownership('g')).toBe(ErrorCode.NONE);
+    expect(c.offsets.all('g')).toEqual([]);
   });
 
   it('removes expired offsets of an empty group with tombstones, then the group itself', async () => {

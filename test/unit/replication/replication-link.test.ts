@@ -16,7 +16,7 @@ const REPLICAS = [1, 2, 3];
 
 class Cluster {
   nowMs = 1_000_000;
-  state: PartitionImage = { partitionId: 0, replicas: REPLICAS, isr: REPLICAS, leader: 1, leaderEpoch: 0, partitionEpoch: 0 };
+  state: PartitionImage = { partitionId: 0, replicas: REPLICAS, isr: REPLICAS, addingReplicas: [], removingReplicas: [], leader: 1, leaderEpoch: 0, partitionEpoch: 0 };
   readonly proposals: number[][] = [];
   readonly fenced = new Set<number>();
   readonly brokers = new Map<number, Partition>();
