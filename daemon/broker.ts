@@ -78,6 +78,8 @@ export interface BrokerSettings {
   autoCreateTopicsEnable: boolean;
   deleteTopicEnable: boolean;
   uncleanLeaderElectionEnable: boolean;
+  /** leader.imbalance.check.interval.seconds in ms; null when auto.leader.rebalance.enable is false. */
+  leaderImbalanceCheckIntervalMs: number | null;
   brokerHeartbeatIntervalMs: number;
   brokerSessionTimeoutMs: number;
   socketRequestMaxBytes: number;
@@ -201,6 +203,7 @@ export class Broker {
           return override === undefined ? config.uncleanLeaderElectionEnable : override === 'true';
         },
         createTopicsRemotely: (topics) => this.createTopicsRemotely(topics),
+        leaderImbalanceCheckIntervalMs: config.leaderImbalanceCheckIntervalMs,
       },
       metadataLog,
       () => metadataLog.image,

@@ -67,6 +67,7 @@ export function brokerSettings(config: BrokerConfig, clusterId: string): BrokerS
     autoCreateTopicsEnable: config.autoCreateTopicsEnable,
     deleteTopicEnable: config.deleteTopicEnable,
     uncleanLeaderElectionEnable: config.uncleanLeaderElectionEnable,
+    leaderImbalanceCheckIntervalMs: config.autoLeaderRebalanceEnable ? config.leaderImbalanceCheckIntervalSeconds * 1000 : null,
     brokerHeartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
     brokerSessionTimeoutMs: config.brokerSessionTimeoutMs,
     socketRequestMaxBytes: config.socketRequestMaxBytes,
