@@ -86,6 +86,8 @@ export function offsetsPartitionFor(groupId: string, numPartitions: number): num
 }
 
 const READ_CHUNK_BYTES = 1024 * 1024;
+/** How often a load waiting for its partition's high watermark checks it was not superseded. */
+const LOAD_COMMIT_CHECK_MS = 1_000;
 const RETENTION_TIMER = '\u0000retention';
 
 export class GroupCoordinator {
@@ -94,8 +96,8 @@ export class GroupCoordinator {
   readonly timers: CoordinatorTimers;
   readonly classic: ClassicRebalance;
   readonly consumer: ConsumerGroupProtocol;
-  /** __consumer_offsets partitions this broker leads: loading, or loaded. Each load has its own token. */
-  private readonly owned = new Map<number, { loaded: boolean; token: object }>();
+  /** __consumer_offsets partitions this broker leads, by the leader epoch loaded: loading, or loaded. Each load has its own token. */
+  private readonly owned = new Map<number, { loaded: boolean; token: object; leaderEpoch: number }>();
   private creatingTopic: Promise<number> | null = null;
   /** Topic ids by name in the last image seen, to notice deleted topics. */
   private topicIds: Map<string, string> | null = null;
@@ -219,17 +221,21 @@ export class GroupCoordinator {
     }
   }
 
-  /** Follows leadership of __consumer_offsets: loads partitions this broker now leads, unloads the others. */
+  /**
+   * Follows leadership of __consumer_offsets: loads partitions this broker now leads, unloads the
+   * others. A new leader epoch reloads (as Kafka's onElection does): the log may have changed
+   * under another leader since this broker last led.
+   */
   onMetadata(image: MetadataImage): void {
     this.forgetDeletedTopics(image);
     const topic = image.topicsByName.get(CONSUMER_OFFSETS_TOPIC);
-    const leading = new Set<number>();
-    for (const p of topic?.partitions.values() ?? []) if (p.leader === this.host.nodeId) leading.add(p.partitionId);
-    for (const partitionId of [...this.owned.keys()]) if (!leading.has(partitionId)) this.unloadPartition(partitionId);
-    for (const partitionId of leading) {
+    const leading = new Map<number, number>();
+    for (const p of topic?.partitions.values() ?? []) if (p.leader === this.host.nodeId) leading.set(p.partitionId, p.leaderEpoch);
+    for (const [partitionId, state] of [...this.owned]) if (leading.get(partitionId) !== state.leaderEpoch) this.unloadPartition(partitionId);
+    for (const [partitionId, leaderEpoch] of leading) {
       if (this.owned.has(partitionId)) continue;
       const token = {};
-      this.owned.set(partitionId, { loaded: false, token });
+      this.owned.set(partitionId, { loaded: false, token, leaderEpoch });
       void this.loadPartition(partitionId, token).catch((err: unknown) => {
         this.log.error(`loading ${CONSUMER_OFFSETS_TOPIC}-${partitionId}`, err);
         if (this.owned.get(partitionId)?.token === token) this.owned.delete(partitionId);
@@ -283,7 +289,7 @@ export class GroupCoordinator {
         }
       }
     }
-    if (this.owned.get(partitionId)?.token !== token) return;
+    if (!(await this.committedUpTo(partition, position, token))) return;
     const now = this.clock.now();
     for (const { group: groupId, value } of groupRecords.values()) {
       if (value === null) continue;
@@ -304,8 +310,24 @@ export class GroupCoordinator {
       this.classicGroup(groupId, true);
       for (const { topic, partition: p, offset } of offsets.all(groupId)) this.offsets.put(groupId, topic, p, offset);
     }
-    this.owned.set(partitionId, { loaded: true, token });
+    this.owned.set(partitionId, { loaded: true, token, leaderEpoch: this.owned.get(partitionId)!.leaderEpoch });
     if (count > 0) this.log.info(`loaded ${count} records of ${CONSUMER_OFFSETS_TOPIC}-${partitionId} in ${Date.now() - started} ms`);
+  }
+
+  /**
+   * Waits until the high watermark reaches `end`, the log end this load replayed to: a new leader's
+   * tail may not be replicated yet, and groups and offsets are served only once committed (Kafka's
+   * coordinator runtime reads at the high watermark). False once this load is superseded.
+   */
+  private async committedUpTo(partition: Partition, end: bigint, token: object): Promise<boolean> {
+    for (;;) {
+      if (this.owned.get(partition.partitionId)?.token !== token) return false;
+      // Any ISR will do: the wait is for the high watermark only.
+      const errorCode = await partition.delayedProduces.await(end, 0, LOAD_COMMIT_CHECK_MS);
+      if (errorCode === ErrorCode.NONE) return this.owned.get(partition.partitionId)?.token === token;
+      // No longer leader: the image that says so unloads the partition, or a new epoch reloads it.
+      if (errorCode !== ErrorCode.REQUEST_TIMED_OUT) return false;
+    }
   }
 
   private unloadPartition(partitionId: number): void {
