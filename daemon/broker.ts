@@ -271,6 +271,10 @@ export class Broker {
       await broker.activation;
     }
 
+    // Clients are served only once this broker is unfenced with the metadata replayed; before, a
+    // restarted broker's image is empty and would tell producers their topics are gone.
+    let enableRequests = (): void => {};
+    broker.server.holdRequestsUntil(new Promise<void>((resolve) => (enableRequests = resolve)));
     broker.boundListeners = [];
     for (const listener of config.listeners) broker.boundListeners.push(await broker.server.listen(listener, broker));
     broker.replicas.startReplication(
@@ -286,6 +290,7 @@ export class Broker {
     // Ready once this node's own image lists it, so its Metadata answers name it.
     await broker.awaitImage((image) => image.brokers.get(config.nodeId)?.fenced === false);
     await broker.awaitMetadataApplied();
+    enableRequests();
     logs.startRetention(config.retentionCheckIntervalMs);
     return broker;
   }

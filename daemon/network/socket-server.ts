@@ -35,11 +35,22 @@ export class SocketServer {
   private readonly connections = new Set<KafkaConnection>();
   private readonly sockets = new Set<Socket>();
 
+  private requestsEnabled: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly handlers: ReadonlyMap<number, ApiHandler>,
     private readonly limits: ConnectionLimits,
     private readonly log: Logger,
   ) {}
+
+  /**
+   * Connections accepted before `enabled` resolves are held unread until it does (Kafka's
+   * enableRequestProcessing): a restarting broker binds its ports to register them, but must not
+   * answer from metadata it has not caught up with yet.
+   */
+  holdRequestsUntil(enabled: Promise<void>): void {
+    this.requestsEnabled = enabled;
+  }
 
   async listen(listener: ListenerSpec, broker: Broker): Promise<BoundListener> {
     const protocol = listener.securityProtocol ?? 0;
@@ -54,12 +65,19 @@ export class SocketServer {
     /** `principal`: who the transport says the client is (its TLS certificate), until SASL says otherwise. */
     const serve = (socket: Socket, principal = ANONYMOUS_PRINCIPAL): void => {
       this.sockets.add(socket);
-      const connection = new KafkaConnection(socket, listener.name, this.handlers, broker, this.limits, this.log, sasl, principal);
-      this.connections.add(connection);
-      socket.on('close', () => {
-        this.sockets.delete(socket);
-        this.connections.delete(connection);
-      });
+      socket.on('close', () => this.sockets.delete(socket));
+      // Until requests are enabled the socket is not read: what the client sent waits in its buffer,
+      // and a reset meanwhile only closes it.
+      const closeQuietly = (): void => void socket.destroy();
+      socket.on('error', closeQuietly);
+      const start = (): void => {
+        socket.off('error', closeQuietly);
+        if (socket.destroyed) return;
+        const connection = new KafkaConnection(socket, listener.name, this.handlers, broker, this.limits, this.log, sasl, principal);
+        this.connections.add(connection);
+        socket.on('close', () => this.connections.delete(connection));
+      };
+      void this.requestsEnabled.then(start, () => socket.destroy());
     };
     let server: Server;
     if (tls === null) {
