@@ -23,6 +23,7 @@ import { createTopics } from './create-topics.js';
 import { describeQuorum } from './describe-quorum.js';
 import { endQuorumEpoch } from './end-quorum-epoch.js';
 import { envelope } from './envelope.js';
+import { fetchSnapshot } from './fetch-snapshot.js';
 import { listPartitionReassignments } from './list-partition-reassignments.js';
 import { raftFetch } from './raft-fetch.js';
 import { defineHandler, type ApiHandler } from './types.js';
@@ -65,6 +66,7 @@ const controllerDescribeCluster = defineHandler({
 
 const quorumHandlers: ApiHandler[] = [
   raftFetch,
+  fetchSnapshot,
   vote,
   beginQuorumEpoch,
   endQuorumEpoch,

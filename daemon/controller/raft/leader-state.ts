@@ -81,6 +81,14 @@ export class LeaderState {
     return voter !== undefined && this.recompute();
   }
 
+  /** A voter downloading a snapshot (FetchSnapshot) follows this leader: it counts for check-quorum. */
+  updateCheckQuorum(id: number, now: number): void {
+    const voter = this.voters.get(id);
+    if (voter === undefined) return;
+    this.acknowledged.add(id);
+    voter.lastFetchTimestamp = now;
+  }
+
   /** True when a majority of voters (this one included) has fetched since `since`. */
   majorityFetchedSince(since: number): boolean {
     let count = 0;

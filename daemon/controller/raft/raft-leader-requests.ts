@@ -1,6 +1,8 @@
-// The leader's answers to Fetch and DescribeQuorum for `__cluster_metadata-0`. A fetch whose
-// position diverges from the leader's log gets `divergingEpoch` (the follower truncates to it);
-// one that is caught up is parked until the log or the high watermark moves, at most its max wait.
+// The leader's answers to Fetch and DescribeQuorum for `__cluster_metadata-0`. A fetch from an
+// empty log, or from a position the log no longer holds, gets `snapshotId` (the follower loads
+// that snapshot with FetchSnapshot); one whose position diverges from the leader's log gets
+// `divergingEpoch` (the follower truncates to it); one that is caught up is parked until the
+// log or the high watermark moves, at most its max wait.
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import type { DescribeQuorumResponse, ReplicaState } from '../../../src/protocol/generated/clients/describe-quorum-response.js';
 import type { FetchRequest } from '../../../src/protocol/generated/clients/fetch-request.js';
@@ -29,6 +31,14 @@ export async function handleRaftFetch(node: RaftNode, request: FetchRequest, api
   if (node.role !== 'leader' || node.leaderState === null || replicaId < 0) return error(ErrorCode.NOT_LEADER_OR_FOLLOWER);
 
   const log = node.log;
+  const snapshot = log.snapshotToFetch(p.fetchOffset, p.lastFetchedEpoch);
+  if (snapshot !== null) {
+    const partition = fetchPartitionResponse(ErrorCode.NONE, node.leaderId, node.epoch);
+    partition.snapshotId = { endOffset: snapshot.endOffset, epoch: snapshot.epoch };
+    partition.highWatermark = node.highWatermark ?? -1n;
+    partition.logStartOffset = log.startOffset;
+    return answer(partition);
+  }
   const diverging = divergence(node, p.fetchOffset, p.lastFetchedEpoch);
   if (diverging !== null) {
     const partition = fetchPartitionResponse(ErrorCode.NONE, node.leaderId, node.epoch);

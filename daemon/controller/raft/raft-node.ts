@@ -3,11 +3,14 @@
 // is not a voter observes (follows the leader without voting). Every change of epoch, vote or
 // leader is written to `quorum-state` before the node acts on it. State changes run one at a time
 // (`exclusive`); network calls are never awaited inside one. The leader's side of Fetch and
-// DescribeQuorum is in raft-leader-requests.ts.
+// DescribeQuorum is in raft-leader-requests.ts, of FetchSnapshot in snapshot-requests.ts. A
+// follower told to load a snapshot downloads it, starts its log at its end and hands it to the
+// listeners; at start-up the latest snapshot is handed over before the log after it.
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import type { BeginQuorumEpochRequest } from '../../../src/protocol/generated/clients/begin-quorum-epoch-request.js';
 import type { EndQuorumEpochRequest } from '../../../src/protocol/generated/clients/end-quorum-epoch-request.js';
 import type { FetchResponse } from '../../../src/protocol/generated/clients/fetch-response.js';
+import type { FetchSnapshotResponse } from '../../../src/protocol/generated/clients/fetch-snapshot-response.js';
 import type { VoteRequest } from '../../../src/protocol/generated/clients/vote-request.js';
 import type { VoteResponse } from '../../../src/protocol/generated/clients/vote-response.js';
 import type { Logger } from '../../logger.js';
@@ -16,6 +19,9 @@ import { LeaderState } from './leader-state.js';
 import type { QuorumStateStore } from './quorum-state-store.js';
 import * as msg from './raft-messages.js';
 import { leaderChangeBatch, metadataBatch, type CommittedBatch, type RaftLog } from './raft-log.js';
+import { decodeSnapshot, encodeSnapshot, type SnapshotContents } from './snapshot-format.js';
+import { FETCH_SNAPSHOT, fetchSnapshotRequest } from './snapshot-requests.js';
+import { describeSnapshot, sameSnapshot, type PartialSnapshot, type SnapshotId } from './snapshots.js';
 import type { RaftTransport } from './transport.js';
 
 export type RaftRole = 'unattached' | 'voted' | 'candidate' | 'leader' | 'follower' | 'resigned';
@@ -41,10 +47,17 @@ export interface LeaderAndEpoch {
   epoch: number;
 }
 
+/** A snapshot handed to the listeners: the committed state up to its end offset. */
+export interface LoadedSnapshot extends SnapshotContents {
+  id: SnapshotId;
+}
+
 /** What the layers above learn from the quorum (Kafka's RaftClient.Listener). */
 export interface RaftListener {
   /** Committed batches, in log order, each delivered once. */
   handleCommit(batches: readonly CommittedBatch[]): void;
+  /** Everything committed before the snapshot's end offset, replacing what was delivered; commits resume from there. */
+  handleSnapshot(snapshot: LoadedSnapshot): void;
   handleLeaderChange(leader: LeaderAndEpoch): void;
 }
 
@@ -84,6 +97,8 @@ export class RaftNode {
   private readonly listeners: RaftListener[] = [];
   private commitWaiters: CommitWaiter[] = [];
   private readonly parkedFetches = new Set<() => void>();
+  /** The snapshot a follower downloads (FetchSnapshot) instead of fetching the log, until it has it all. */
+  private fetchingSnapshot: PartialSnapshot | null = null;
   private closed = false;
   private readonly random: () => number;
 
@@ -111,9 +126,12 @@ export class RaftNode {
     this.listeners.push(listener);
   }
 
-  /** Resumes the persisted election state; a sole voter elects itself at once. */
+  /** Loads the snapshots, resumes the persisted election state; a sole voter elects itself at once. */
   async start(): Promise<void> {
     await this.exclusive(async () => {
+      await this.log.recover();
+      this.delivered = this.log.startOffset;
+      if (this.log.snapshots.latest !== null) this.deliver(() => this.deliverLatestSnapshot());
       const stored = await this.store.read();
       const local = this.settings.nodeId;
       if (stored === null) await this.become('unattached', 0, -1, -1);
@@ -217,6 +235,7 @@ export class RaftNode {
     this.leaderState = null;
     this.granted = new Set();
     if (leaderChanged) this.highWatermark = null;
+    await this.abandonSnapshotFetch();
     this.wakeFetches();
     // What a former leader appended may still commit under the next leader, or be truncated: its callers cannot know which.
     if (wasLeader) this.failCommitWaiters(new NotLeaderError(this.leader));
@@ -331,16 +350,45 @@ export class RaftNode {
   private async fetchLoop(generation: number): Promise<void> {
     while (generation === this.generation && !this.closed) {
       const target = this.leaderId >= 0 ? this.leaderId : this.randomVoter();
-      const request = msg.fetchRequest(this.settings.clusterId, this.settings.nodeId, this.epoch, { fetchOffset: this.log.endOffset, lastFetchedEpoch: this.log.lastEpoch }, this.settings.fetchMaxWaitMs, this.settings.fetchMaxBytes);
-      let response: FetchResponse | null = null;
-      try {
-        response = await this.transport.send(target, msg.RAFT_FETCH, request);
-      } catch (err) {
-        this.logger.debug(`raft: fetch from ${target} failed: ${(err as Error).message}`);
-      }
-      const retry = await this.exclusive(() => (response === null ? Promise.resolve(true) : this.onFetchResponse(generation, response)));
+      const snapshot = this.fetchingSnapshot;
+      const retry = snapshot === null ? await this.fetchOnce(generation, target) : await this.fetchSnapshotOnce(generation, target, snapshot);
       if (retry) await new Promise((resolve) => setTimeout(resolve, this.settings.retryBackoffMs));
     }
+  }
+
+  /** One Fetch of the log; true when the next should wait a moment. */
+  private async fetchOnce(generation: number, target: number): Promise<boolean> {
+    const request = msg.fetchRequest(this.settings.clusterId, this.settings.nodeId, this.epoch, { fetchOffset: this.log.endOffset, lastFetchedEpoch: this.log.lastEpoch }, this.settings.fetchMaxWaitMs, this.settings.fetchMaxBytes);
+    let response: FetchResponse | null = null;
+    try {
+      response = await this.transport.send(target, msg.RAFT_FETCH, request);
+    } catch (err) {
+      this.logger.debug(`raft: fetch from ${target} failed: ${(err as Error).message}`);
+    }
+    return this.exclusive(() => (response === null ? Promise.resolve(true) : this.onFetchResponse(generation, response)));
+  }
+
+  /** One FetchSnapshot of the next chunk of the snapshot being downloaded. */
+  private async fetchSnapshotOnce(generation: number, target: number, snapshot: PartialSnapshot): Promise<boolean> {
+    const request = fetchSnapshotRequest(this.settings.clusterId, this.settings.nodeId, this.epoch, snapshot.id, snapshot.size, this.settings.fetchMaxBytes);
+    let response: FetchSnapshotResponse | null = null;
+    try {
+      response = await this.transport.send(target, FETCH_SNAPSHOT, request);
+    } catch (err) {
+      this.logger.debug(`raft: FetchSnapshot from ${target} failed: ${(err as Error).message}`);
+    }
+    return this.exclusive(() => (response === null ? Promise.resolve(true) : this.onFetchSnapshotResponse(generation, snapshot, response)));
+  }
+
+  /** Follows a newer leader (or epoch) a response names; true when this node changed state. */
+  private async followLeaderHint(hint: { leaderId: number; leaderEpoch: number }): Promise<boolean> {
+    if (!(hint.leaderEpoch > this.epoch || (hint.leaderEpoch === this.epoch && this.leaderId < 0 && hint.leaderId >= 0))) return false;
+    await (hint.leaderId >= 0 ? this.become('follower', hint.leaderEpoch, hint.leaderId, hint.leaderEpoch === this.epoch ? this.votedId : -1) : this.become('unattached', hint.leaderEpoch, -1, -1));
+    return true;
+  }
+
+  private resetFetchTimeout(): void {
+    this.schedule(this.settings.fetchTimeoutMs, () => (this.isVoter ? this.becomeCandidate() : this.become('unattached', this.epoch, -1, -1)));
   }
 
   /** Applies one fetch response; true when the next fetch should wait a moment. */
@@ -348,11 +396,7 @@ export class RaftNode {
     if (generation !== this.generation) return false;
     const p = response.responses[0]?.partitions[0];
     if (response.errorCode !== ErrorCode.NONE || p === undefined) return true;
-    const hint = p.currentLeader;
-    if (hint.leaderEpoch > this.epoch || (hint.leaderEpoch === this.epoch && this.leaderId < 0 && hint.leaderId >= 0)) {
-      await (hint.leaderId >= 0 ? this.become('follower', hint.leaderEpoch, hint.leaderId, hint.leaderEpoch === this.epoch ? this.votedId : -1) : this.become('unattached', hint.leaderEpoch, -1, -1));
-      return false;
-    }
+    if (await this.followLeaderHint(p.currentLeader)) return false;
     if (p.errorCode !== ErrorCode.NONE || this.role !== 'follower') return true;
     if (p.divergingEpoch.epoch >= 0) {
       const local = this.log.endOffsetForEpoch(p.divergingEpoch.epoch);
@@ -360,15 +404,97 @@ export class RaftNode {
       if (this.highWatermark !== null && truncateTo < this.highWatermark) this.logger.error(`raft: leader ${this.leaderId} asks to truncate below the high watermark ${this.highWatermark} to ${truncateTo}`);
       this.logger.info(`raft: truncating the metadata log from ${this.log.endOffset} to ${truncateTo} (diverged at epoch ${p.divergingEpoch.epoch})`);
       await this.log.truncateTo(truncateTo);
+    } else if (p.snapshotId.epoch >= 0 || p.snapshotId.endOffset >= 0) {
+      if (p.snapshotId.epoch < 0 || p.snapshotId.endOffset < 0) {
+        this.logger.error(`raft: leader ${this.leaderId} named an invalid snapshot (${p.snapshotId.endOffset}, ${p.snapshotId.epoch})`);
+        return true;
+      }
+      await this.startSnapshotFetch({ endOffset: p.snapshotId.endOffset, epoch: p.snapshotId.epoch });
     } else if (p.records !== null && p.records.length > 0) {
       await this.log.appendAsFollower(p.records);
     }
-    this.schedule(this.settings.fetchTimeoutMs, () => (this.isVoter ? this.becomeCandidate() : this.become('unattached', this.epoch, -1, -1)));
+    this.resetFetchTimeout();
     if (p.highWatermark >= 0n) {
       const hw = p.highWatermark < this.log.endOffset ? p.highWatermark : this.log.endOffset;
       if (this.highWatermark === null || hw > this.highWatermark) this.advanceHighWatermark(hw);
     }
     return false;
+  }
+
+  // ---- snapshots from the leader ----
+
+  private async startSnapshotFetch(id: SnapshotId): Promise<void> {
+    if (this.log.snapshots.has(id)) {
+      // Downloaded before a crash that came ahead of the truncation.
+      this.logger.info(`raft: leader ${this.leaderId} names snapshot ${describeSnapshot(id)}, which is already stored`);
+      await this.startLogAtSnapshot(id);
+      return;
+    }
+    this.logger.info(`raft: fetching snapshot ${describeSnapshot(id)} from leader ${this.leaderId} (the log ends at ${this.log.endOffset})`);
+    this.fetchingSnapshot = await this.log.snapshots.startPartial(id);
+  }
+
+  private async onFetchSnapshotResponse(generation: number, snapshot: PartialSnapshot, response: FetchSnapshotResponse): Promise<boolean> {
+    if (generation !== this.generation || this.fetchingSnapshot !== snapshot) return false;
+    const p = response.topics[0]?.partitions[0];
+    if (response.errorCode !== ErrorCode.NONE || p === undefined) return true;
+    if (await this.followLeaderHint(p.currentLeader)) return false;
+    if (p.errorCode === ErrorCode.SNAPSHOT_NOT_FOUND || (p.errorCode === ErrorCode.NONE && (p.snapshotId.endOffset < 0 || p.snapshotId.epoch < 0))) {
+      // The leader deleted it before this node had it all: fetch again, to be told of its newer one.
+      this.logger.info(`raft: leader ${this.leaderId} no longer has snapshot ${describeSnapshot(snapshot.id)}`);
+      await this.abandonSnapshotFetch();
+      this.resetFetchTimeout();
+      return false;
+    }
+    if (p.errorCode !== ErrorCode.NONE || this.role !== 'follower') return true;
+    if (!sameSnapshot(p.snapshotId, snapshot.id) || p.position !== snapshot.size || p.size < snapshot.size + BigInt(p.unalignedRecords.length)) {
+      this.logger.warn(`raft: unexpected FetchSnapshot answer for ${describeSnapshot(snapshot.id)} at ${snapshot.size}: (${p.snapshotId.endOffset}, ${p.snapshotId.epoch}) at ${p.position} of ${p.size}; starting over`);
+      await this.abandonSnapshotFetch();
+      return true;
+    }
+    await snapshot.append(p.unalignedRecords);
+    if (snapshot.size === p.size) {
+      this.fetchingSnapshot = null;
+      await this.log.snapshots.freeze(snapshot);
+      await this.startLogAtSnapshot(snapshot.id);
+    }
+    this.resetFetchTimeout();
+    return false;
+  }
+
+  /** The log starts again at a snapshot ahead of it, which the listeners load before any later commit. */
+  private async startLogAtSnapshot(id: SnapshotId): Promise<void> {
+    if (!(await this.log.truncateToLatestSnapshot())) {
+      this.logger.error(`raft: snapshot ${describeSnapshot(id)} is not ahead of the log (end ${this.log.endOffset}, epoch ${this.log.lastEpoch}); not loading it`);
+      return;
+    }
+    this.logger.info(`raft: the log starts at snapshot ${describeSnapshot(id)} from leader ${this.leaderId}`);
+    this.deliver(() => this.deliverLatestSnapshot());
+  }
+
+  private async abandonSnapshotFetch(): Promise<void> {
+    const snapshot = this.fetchingSnapshot;
+    this.fetchingSnapshot = null;
+    await snapshot?.discard();
+  }
+
+  /**
+   * Writes a snapshot of the committed state at `id` (the listeners have everything before its
+   * end offset); false when the log has one there already or starts after it.
+   */
+  async createSnapshot(id: SnapshotId, contents: SnapshotContents): Promise<boolean> {
+    const snapshots = this.log.snapshots;
+    if (id.endOffset > this.delivered || snapshots.has(id)) return false;
+    const partial = await snapshots.startPartial(id);
+    await partial.append(encodeSnapshot(id, contents, BigInt(this.now())));
+    return this.exclusive(async () => {
+      if (id.endOffset < this.log.startOffset || snapshots.has(id)) {
+        await partial.discard();
+        return false;
+      }
+      await snapshots.freeze(partial);
+      return true;
+    });
   }
 
   // ---- commits ----
@@ -383,10 +509,28 @@ export class RaftNode {
   advanceHighWatermark(hw: bigint): void {
     this.highWatermark = hw;
     this.wakeFetches();
-    this.delivery = this.delivery.then(() => this.deliverCommitted()).catch((err) => this.logger.error('raft: delivering committed batches', err));
+    this.deliver(() => this.deliverCommitted());
+  }
+
+  /** Deliveries to the listeners run one after another, in the order they were asked for. */
+  private deliver(work: () => Promise<void>): void {
+    this.delivery = this.delivery.then(work).catch((err) => this.logger.error('raft: delivering to the listeners', err));
+  }
+
+  /** Hands the latest snapshot to the listeners when it is ahead of what they have. */
+  private async deliverLatestSnapshot(): Promise<void> {
+    const id = this.log.snapshots.latest;
+    if (id === null || id.endOffset <= this.delivered) return;
+    const contents = decodeSnapshot(await this.log.snapshots.read(id), this.logger);
+    this.delivered = id.endOffset;
+    this.logger.info(`raft: loaded snapshot ${describeSnapshot(id)} (${contents.records.length} records)`);
+    for (const l of this.listeners) l.handleSnapshot({ id, ...contents });
+    this.notifyCommitWaiters();
   }
 
   private async deliverCommitted(): Promise<void> {
+    // The log no longer holds what comes next: only the snapshot does.
+    if (this.delivered < this.log.startOffset) await this.deliverLatestSnapshot();
     const hw = this.highWatermark;
     if (hw === null || hw <= this.delivered) return this.notifyCommitWaiters();
     const batches = await this.log.committedBatches(this.delivered, hw);

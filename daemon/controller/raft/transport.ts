@@ -1,6 +1,7 @@
 // How a quorum member reaches the others: one request to one voter, answered or failed. The
-// network transport keeps a connection per voter (re-opened after a failure) and puts fetches on
-// a connection of their own, so a parked long-poll fetch never delays a vote behind it.
+// network transport keeps a connection per voter (re-opened after a failure) and puts fetches
+// (and snapshot downloads) on a connection of their own, so a parked long-poll fetch never
+// delays a vote behind it.
 import { BrokerConnection, type Api } from '../../../src/client/connection.js';
 import { ApiKey } from '../../../src/protocol/api-keys.js';
 
@@ -26,7 +27,7 @@ export class NetworkTransport implements RaftTransport {
   ) {}
 
   async send<Req, Res>(to: number, target: Api<Req, Res>, request: Req): Promise<Res> {
-    const key = `${to}/${target.apiKey === ApiKey.Fetch ? 'fetch' : 'control'}`;
+    const key = `${to}/${target.apiKey === ApiKey.Fetch || target.apiKey === ApiKey.FetchSnapshot ? 'fetch' : 'control'}`;
     const connection = await this.connection(key, to);
     const version = connection.usableVersion(target.request);
     if (version === null) throw new Error(`voter ${to} does not speak API ${target.apiKey}`);

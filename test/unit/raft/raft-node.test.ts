@@ -69,7 +69,7 @@ async function startNode(net: Network, id: number, voters: number[], dir = mkdte
     silentLogger,
   );
   const committed: CommittedBatch[] = [];
-  node.register({ handleCommit: (batches) => committed.push(...batches), handleLeaderChange: () => undefined });
+  node.register({ handleCommit: (batches) => committed.push(...batches), handleSnapshot: () => undefined, handleLeaderChange: () => undefined });
   net.nodes.set(id, node);
   await node.start();
   return { node, committed, dir };
