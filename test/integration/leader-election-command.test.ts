@@ -12,6 +12,8 @@ import { runTool } from '../harness/broker.js';
 import { pollUntil, startCluster, type Cluster } from '../harness/cluster.js';
 
 const WAIT_MS = 30_000;
+/** Several bounded waits on a loaded machine: well past the default 30 s. */
+const TEST_TIMEOUT_MS = 120_000;
 
 const tk = (bootstrap: string, ...args: string[]) => runTool('node', ['bin/run.js', ...args, '--bootstrap-server', bootstrap]);
 
@@ -72,7 +74,7 @@ describe('tk leader-election on three brokers', () => {
     expect(await elect('--election-type', 'PREFERRED', '--all-topic-partitions')).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(await elect('--election-type', 'preferred', '--topic', 'spread', '--partition', '1')).toEqual({ code: 0, stdout: 'Valid replica already elected for partitions spread-1\n', stderr: '' });
     expect(await elect('--election-type', 'UNCLEAN', '--topic', 'spread', '--partition', '0')).toEqual({ code: 0, stdout: 'Valid replica already elected for partitions spread-0\n', stderr: '' });
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('moves leadership back to a killed broker once it is in sync again', async () => {
     await cluster.node(2).kill();
@@ -95,7 +97,7 @@ describe('tk leader-election on three brokers', () => {
       stderr: '',
     });
     expect(leaders(await describeTopic(liveBootstrap(cluster), 'spread'))).toEqual([2, 3, 4]);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('elects a live replica outside the ISR with UNCLEAN when the whole ISR is gone', async () => {
     // Broker 4 leaves first, so the ISR is broker 3 alone when broker 3 goes too.
@@ -119,7 +121,7 @@ describe('tk leader-election on three brokers', () => {
       stderr: '',
     });
     expect(await describeTopic(liveBootstrap(cluster), 'fragile')).toEqual([{ leader: 4, replicas: '3,4', isr: '4' }]);
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('reports unknown partitions from a JSON file, and prints JSON with --output json', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tk-election-'));
@@ -139,7 +141,7 @@ describe('tk leader-election on three brokers', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, TEST_TIMEOUT_MS);
 });
 
 describe('auto.leader.rebalance.enable', () => {
@@ -157,7 +159,7 @@ describe('auto.leader.rebalance.enable', () => {
     } finally {
       await Promise.all(cluster.nodes.map((n) => n.kill()));
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('tk leader-election arguments', () => {

@@ -9,6 +9,8 @@ import { runTool } from '../harness/broker.js';
 import { pollUntil, startCluster, type Cluster } from '../harness/cluster.js';
 
 const WAIT_MS = 30_000;
+/** Several bounded waits on a loaded machine: well past the default 30 s. */
+const TEST_TIMEOUT_MS = 120_000;
 const FILTERS = ['--under-replicated-partitions', '--unavailable-partitions', '--under-min-isr-partitions', '--at-min-isr-partitions'] as const;
 
 const tk = (bootstrap: string, ...args: string[]) => runTool('node', ['bin/run.js', ...args, '--bootstrap-server', bootstrap]);
@@ -46,7 +48,7 @@ describe('tk topics --describe filters with a broker down', () => {
     expect(await describeWith('--under-min-isr-partitions')).toBe('');
     // At min ISR: the ISR of one of the one-replica topic (min.insync.replicas=1) and the ISR of two of the two-replica one (2).
     expect(await describeWith('--at-min-isr-partitions')).toBe(line('one-replica', 0, 4, '4', '4') + line('two-replicas', 0, 4, '4,2', '4,2'));
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('shows each filter exactly the partitions it is about once broker 4 is fenced', async () => {
     await cluster.node(4).kill();
@@ -62,12 +64,12 @@ describe('tk topics --describe filters with a broker down', () => {
     );
     // Several filters print a partition once if any of them applies; --topic narrows them.
     expect(await describeWith('--topic', 'two-replicas', ...FILTERS)).toBe(line('two-replicas', 0, 2, '4,2', '2'));
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('prints nothing under-replicated or unavailable once broker 4 is back in every ISR', async () => {
     await cluster.node(4).start();
     await pollUntil('broker 4 back in every ISR', async () => ((await describeWith('--under-replicated-partitions')) === '' ? true : undefined), WAIT_MS);
     expect(await describeWith('--unavailable-partitions')).toBe('');
     expect(await describeWith('--under-min-isr-partitions')).toBe('');
-  });
+  }, TEST_TIMEOUT_MS);
 });
