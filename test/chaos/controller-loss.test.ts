@@ -27,7 +27,7 @@ function activeController(cluster: Cluster, other?: number): Promise<number> {
 }
 
 /** Creates a topic, retried while a new controller settles; a retry finding it already there counts (an earlier try did create it). */
-function createTopic(cluster: Cluster, topic: string, ...args: string[]): Promise<true> {
+function createTopic(cluster: Cluster, topic: string, ...args: string[]): Promise<boolean> {
   let tried = false;
   return pollUntil(`topic ${topic} created`, async () => {
     const result = await runTool('node', ['bin/run.js', 'topics', '--bootstrap-server', liveBootstrap(cluster), '--create', '--topic', topic, ...args]);

@@ -20,7 +20,7 @@ afterAll(() => {
 });
 
 /**
- * Record i goes to partition i % partitions with value "i". Only records below the budget read
+ * Record i (counted from `first`) goes to partition i % partitions with value "i". Only records below the budget read
  * from the control file are sent, at most `rate` a second (a token bucket holding a tenth of a
  * second), so a test can spread the writes over its faults. Prints "acked N" as acknowledgements
  * come, then {"acked": [[partition, offset, i], ...], "errors": {name: count}}.
@@ -28,8 +28,8 @@ afterAll(() => {
 const PACED_PRODUCER = `
 import json, sys, time
 from confluent_kafka import Producer
-bootstrap, topic, partitions, total, rate, control = sys.argv[1:]
-partitions, total, rate = int(partitions), int(total), float(rate)
+bootstrap, topic, partitions, total, rate, control, first = sys.argv[1:]
+partitions, total, rate, first = int(partitions), int(total), float(rate), int(first)
 p = Producer({'bootstrap.servers': bootstrap, 'acks': 'all', 'enable.idempotence': True, 'linger.ms': 5,
               'message.timeout.ms': 300000, 'retry.backoff.ms': 100, 'topic.metadata.refresh.interval.ms': 1000,
               'socket.connection.setup.timeout.ms': 3000, 'reconnect.backoff.max.ms': 500})
@@ -59,7 +59,7 @@ while sent < total:
         p.poll(0.005)
         continue
     try:
-        p.produce(topic, value=str(sent).encode(), partition=sent % partitions, on_delivery=report)
+        p.produce(topic, value=str(first + sent).encode(), partition=(first + sent) % partitions, on_delivery=report)
     except BufferError:
         p.poll(0.05)
         continue
@@ -98,13 +98,16 @@ export interface PacedProducer {
   readonly tool: RunningTool;
 }
 
-/** Starts the idempotent acks=all producer of `total` records over `partitions`, sending nothing until allowed. */
-export function startPacedProducer(bootstrap: string, topic: string, partitions: number, total: number, ratePerSecond: number): PacedProducer {
+/**
+ * Starts the idempotent acks=all producer of `total` records over `partitions`, sending nothing
+ * until allowed; records are numbered from `firstSequence` (budgets count records, not numbers).
+ */
+export function startPacedProducer(bootstrap: string, topic: string, partitions: number, total: number, ratePerSecond: number, firstSequence = 0): PacedProducer {
   const dir = mkdtempSync(join(tmpdir(), 'tk-chaos-producer-'));
   controlDirs.push(dir);
   const control = join(dir, 'budget');
   writeFileSync(control, '0');
-  const tool = startTool(PYTHON, ['-c', PACED_PRODUCER, bootstrap, topic, String(partitions), String(total), String(ratePerSecond), control]);
+  const tool = startTool(PYTHON, ['-c', PACED_PRODUCER, bootstrap, topic, String(partitions), String(total), String(ratePerSecond), control, String(firstSequence)]);
   const ackedCount = (): number => {
     const out = tool.stdout();
     const at = out.lastIndexOf('acked ');
@@ -197,10 +200,13 @@ export function liveBootstrap(cluster: Cluster): string {
   return cluster.brokers.filter((b) => b.isRunning()).map((b) => b.bootstrap).join(',');
 }
 
-/** Waits until a partition has a leader and every one of its replicas is in the ISR; returns that state. */
-export function fullIsr(cluster: Cluster, topic: string, partition: number, timeoutMs: number): Promise<PartitionInfo> {
+/**
+ * Waits until a partition has a leader and every one of its replicas is in the ISR, as the first
+ * broker answering of `bootstrap` (default: the running ones) sees it; returns that state.
+ */
+export function fullIsr(cluster: Cluster, topic: string, partition: number, timeoutMs: number, bootstrap?: string): Promise<PartitionInfo> {
   return pollUntil(`${topic}-${partition} with a leader and all replicas in the ISR`, async () => {
-    const p = (await describeTopic(liveBootstrap(cluster), topic)).find((x) => x.partition === partition);
+    const p = (await describeTopic(bootstrap ?? liveBootstrap(cluster), topic)).find((x) => x.partition === partition);
     return p && p.leaderId >= 0 && p.isr.length === p.replicas.length ? p : undefined;
   }, timeoutMs, 200);
 }

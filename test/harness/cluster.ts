@@ -39,6 +39,22 @@ export interface StartClusterOptions {
   nodeOverrides?: Record<number, Record<string, string>>;
   /** More listener names (e.g. SASL_PLAINTEXT) each broker binds on a port of its own; see `listenerPorts`. */
   extraListeners?: string[];
+  /**
+   * Overrides per node id computed from every node's ports before any node is formatted or
+   * started (after nodeOverrides): e.g. voters and advertised listeners pointing at proxies.
+   */
+  overridesFromPorts?: (nodes: readonly NodePorts[]) => Promise<Record<number, Record<string, string>>>;
+}
+
+/** Where a node will listen, as startCluster chose it. */
+export interface NodePorts {
+  readonly id: number;
+  readonly roles: ClusterNode['roles'];
+  /** PLAINTEXT (0 on a dedicated controller). */
+  readonly port: number;
+  /** CONTROLLER (0 on a broker-only node). */
+  readonly controllerPort: number;
+  readonly listenerPorts: Readonly<Record<string, number>>;
 }
 
 export interface ClusterNode {
@@ -105,7 +121,8 @@ export async function startCluster(options: StartClusterOptions): Promise<Cluste
     return { id, roles, port: isBroker ? ports[perNode * i] : 0, controllerPort: roles === 'broker' ? 0 : ports[perNode * i + 1], listenerPorts };
   });
   const voters = specs.filter((s) => s.controllerPort !== 0).map((s) => `${s.id}@${HOST}:${s.controllerPort}`).join(',');
-  const nodes = specs.map((s) => clusterNode(s, join(root, `node-${s.id}`), voters, { ...options.overrides, ...options.nodeOverrides?.[s.id] }));
+  const fromPorts = (await options.overridesFromPorts?.(specs)) ?? {};
+  const nodes = specs.map((s) => clusterNode(s, join(root, `node-${s.id}`), voters, { ...options.overrides, ...options.nodeOverrides?.[s.id], ...fromPorts[s.id] }));
   const clusterId = `A${randomBytes(16).toString('base64url').slice(1)}`;
   await Promise.all(
     nodes.map(async (n) => {
@@ -134,15 +151,7 @@ function argsOf(node: ClusterNode): string[] {
   return nodeArgs.get(node)!;
 }
 
-interface NodeSpec {
-  id: number;
-  roles: ClusterNode['roles'];
-  port: number;
-  controllerPort: number;
-  listenerPorts: Record<string, number>;
-}
-
-function clusterNode({ id, roles, port, controllerPort, listenerPorts }: NodeSpec, logDir: string, voters: string, overrides: Record<string, string>): ClusterNode {
+function clusterNode({ id, roles, port, controllerPort, listenerPorts }: NodePorts, logDir: string, voters: string, overrides: Record<string, string>): ClusterNode {
   const listeners = [
     port !== 0 ? `PLAINTEXT://${HOST}:${port}` : null,
     controllerPort !== 0 ? `CONTROLLER://${HOST}:${controllerPort}` : null,
