@@ -47,7 +47,7 @@ export const envelope = defineHandler({
       throw err;
     }
     const clientHost = addressString(request.clientHostAddress);
-    const response = await handler.handle({ ...ctx, header, apiVersion, principal, clientHost, clientAddress: clientHost }, inner);
+    const response = await handler.handle({ ...ctx, header, apiVersion, principal, clientHost, clientAddress: clientHost, forwarded: true }, inner);
     const w = new Writer(256);
     ResponseHeader.encode(w, { correlationId: header.correlationId }, versions.response);
     handler.response.encode(w, response, apiVersion);

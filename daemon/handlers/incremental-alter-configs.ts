@@ -55,7 +55,9 @@ function resourceProblem(ctx: RequestContext, resourceType: number, resourceName
   if (resourceType === ConfigResourceType.Broker) {
     if (resourceName === '') return null;
     if (!/^-?\d+$/.test(resourceName)) return refuse(ErrorCode.INVALID_REQUEST, `Node id must be an integer, but it is: ${resourceName}`);
-    if (Number(resourceName) !== ctx.broker.nodeId) return refuse(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${ctx.broker.nodeId}, but received ${resourceName}`);
+    // Kafka's broker checks it names itself (the Admin sends a broker's configs to that broker); a
+    // forwarded request was sent to the broker that forwarded it, and Kafka's controller has no such check.
+    if (!ctx.forwarded && Number(resourceName) !== ctx.broker.nodeId) return refuse(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${ctx.broker.nodeId}, but received ${resourceName}`);
     return null;
   }
   return refuse(ErrorCode.INVALID_REQUEST, `Unsupported resource type ${resourceType}`);

@@ -13,6 +13,8 @@ export interface RequestContext {
   /** Who the client authenticated as: `User:<name>` on a SASL listener, `User:ANONYMOUS` on PLAINTEXT. */
   readonly principal: string;
   readonly broker: Broker;
+  /** On the active controller, a request a broker forwarded in an Envelope: that broker was the one the client chose. */
+  readonly forwarded?: boolean;
 }
 
 /** A handler answers null when the protocol sends no response (Produce with acks=0). */

@@ -192,6 +192,16 @@ describe('three controllers and two broker-only nodes', () => {
     });
     expect(partitionLines(outputs[0]).map((l) => /Leader: (\d+)/.exec(l)![1])).toEqual(['4', '5', '4', '5']);
   });
+
+  it("alters a broker's own config through that broker, which forwards it to the active controller", async () => {
+    const broker = cluster.node(5);
+    expect(await tk(broker.bootstrap, 'configs', '--alter', '--broker', '5', '--add-config', 'log.retention.bytes=1000000')).toEqual({ code: 0, stdout: 'Completed updating config for broker 5.\n', stderr: '' });
+    const described = await eventually('the override in broker 5 image', async () => {
+      const { stdout } = await tk(broker.bootstrap, 'configs', '--describe', '--broker', '5');
+      return stdout.includes('log.retention.bytes=1000000') ? stdout : undefined;
+    });
+    expect(described).toBe('Dynamic configs for broker 5 are:\n  log.retention.bytes=1000000 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG:log.retention.bytes=1000000, DEFAULT_CONFIG:log.retention.bytes=-1}\n');
+  });
 });
 
 describe('forwarding with an authorizer: the principal travels to the active controller', () => {
