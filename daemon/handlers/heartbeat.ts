@@ -1,5 +1,6 @@
 // Heartbeat v0-4 for classic groups: keeps a member's session alive, and tells it when the group
 // is rebalancing (REBALANCE_IN_PROGRESS), has moved on (ILLEGAL_GENERATION) or no longer has it.
+// While the group's partition loads the answer is NONE, as in Kafka.
 // Needs READ on the group, as in Kafka (GROUP_AUTHORIZATION_FAILED).
 import { HeartbeatRequest } from '../../src/protocol/generated/clients/heartbeat-request.js';
 import { HeartbeatResponse } from '../../src/protocol/generated/clients/heartbeat-response.js';
@@ -21,6 +22,8 @@ export const heartbeat = defineHandler({
     if (!authorize(ctx, AclOperation.READ, ResourceType.GROUP, request.groupId)) return answer(ErrorCode.GROUP_AUTHORIZATION_FAILED);
     if (request.groupId.length === 0) return answer(ErrorCode.INVALID_GROUP_ID);
     const owner = coordinator.ownership(request.groupId);
+    // As Kafka's coordinators: a group still loading is answered blindly, its members keep their sessions.
+    if (owner === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) return answer(ErrorCode.NONE);
     if (owner !== ErrorCode.NONE) return answer(owner);
     const group = coordinator.classicGroup(request.groupId, false);
     if (!group) return answer(ErrorCode.UNKNOWN_MEMBER_ID);
