@@ -215,8 +215,8 @@ export class Broker {
         createTopic: async (topic) => (await (this.controller.isActive ? this.controller.createTopics([topic], false) : this.createTopicsRemotely([topic])))[0],
         awaitMetadataApplied: () => this.awaitMetadataApplied(),
         partition: (topic, partitionId) => this.replicas.getPartition(topic, partitionId),
-        appendToLeader: (topic, partitionId, records) =>
-          this.replicas.appendToLeader(topic, partitionId, records, -1, this.topicConfig(CONSUMER_OFFSETS_TOPIC).minInsyncReplicas),
+        appendToLeader: (topic, partitionId, records, timeoutMs) =>
+          this.replicas.appendToLeader(topic, partitionId, records, -1, this.topicConfig(CONSUMER_OFFSETS_TOPIC).minInsyncReplicas, timeoutMs),
       },
       config.groupCoordinator,
       clock,

@@ -28,6 +28,8 @@ export interface GroupCoordinatorSettings {
   offsetsTopicSegmentBytes: number;
   offsetsRetentionMs: number;
   offsetsRetentionCheckIntervalMs: number;
+  /** offsets.commit.timeout.ms: how long a write waits for the ISR of its __consumer_offsets partition. */
+  offsetsCommitTimeoutMs: number;
   offsetMetadataMaxBytes: number;
   classic: ClassicGroupSettings;
   /** Kafka's defaults when absent. */
@@ -43,6 +45,7 @@ export function groupCoordinatorSettings(config: BrokerConfig): GroupCoordinator
     offsetsTopicSegmentBytes: config.offsetsTopicSegmentBytes,
     offsetsRetentionMs: config.offsetsRetentionMs,
     offsetsRetentionCheckIntervalMs: Number(config.offsetsRetentionCheckIntervalMs),
+    offsetsCommitTimeoutMs: config.offsetsCommitTimeoutMs,
     offsetMetadataMaxBytes: config.offsetMetadataMaxBytes,
     classic: {
       initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
@@ -66,7 +69,8 @@ export interface GroupCoordinatorHost {
   createTopic(topic: TopicToCreate): Promise<CreatableTopicResult>;
   awaitMetadataApplied(): Promise<void>;
   partition(topic: string, partitionId: number): Partition | undefined;
-  appendToLeader(topic: string, partitionId: number, records: Buffer): Promise<AppendResult>;
+  /** Appends with acks=all, waiting up to `timeoutMs` for the ISR. */
+  appendToLeader(topic: string, partitionId: number, records: Buffer, timeoutMs: number): Promise<AppendResult>;
 }
 
 /** A group of either protocol. */
@@ -196,7 +200,7 @@ export class GroupCoordinator {
     const batch = buildBatch({ records: records.map((r) => ({ ...encodeCoordinatorRecord(r), timestamp: now })) });
     let result: AppendResult;
     try {
-      result = await this.host.appendToLeader(CONSUMER_OFFSETS_TOPIC, partitionId, batch);
+      result = await this.host.appendToLeader(CONSUMER_OFFSETS_TOPIC, partitionId, batch, this.settings.offsetsCommitTimeoutMs);
     } catch (err) {
       this.log.error(`writing group ${groupId} to ${CONSUMER_OFFSETS_TOPIC}-${partitionId}`, err);
       return ErrorCode.UNKNOWN_SERVER_ERROR;

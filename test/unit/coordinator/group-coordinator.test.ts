@@ -28,6 +28,8 @@ class FakeOffsetsTopic {
   readonly logs = new Map<number, FakeLog>();
   /** While set, reads wait for it: a partition that is still loading. */
   gate: Promise<void> | null = null;
+  /** How long each append was allowed to wait for the ISR. */
+  readonly appendTimeouts: number[] = [];
 
   log(partitionId: number): FakeLog {
     let log = this.logs.get(partitionId);
@@ -100,7 +102,10 @@ function coordinator(topic: FakeOffsetsTopic, clock: { now(): number }, replicat
     createTopic: async () => ({ name: '', topicId: '', errorCode: 0, errorMessage: null, topicConfigErrorCode: 0, numPartitions: PARTITIONS, replicationFactor: 1, configs: [] }),
     awaitMetadataApplied: async () => {},
     partition: (_topic, partitionId) => topic.partition(partitionId),
-    appendToLeader: async (_topic, partitionId, records) => ({ errorCode: 0, errorMessage: null, baseOffset: topic.append(partitionId, records), logAppendTime: -1n, logStartOffset: 0n }),
+    appendToLeader: async (_topic, partitionId, records, timeoutMs) => {
+      topic.appendTimeouts.push(timeoutMs);
+      return { errorCode: 0, errorMessage: null, baseOffset: topic.append(partitionId, records), logAppendTime: -1n, logStartOffset: 0n };
+    },
   };
   // The broker's defaults, resolved as `tk broker start` resolves them, with small numbers here.
   const defaults = groupCoordinatorSettings(resolveBrokerConfig(embeddedDefaultProperties({}, '/nonexistent')).config);
@@ -187,6 +192,16 @@ describe('group coordinator over __consumer_offsets', () => {
     await settle();
     expect(second.c.ownership('g')).toBe(ErrorCode.NONE);
     expect(second.c.offsets.get('g', 't', 0)?.offset).toBe(9n);
+  });
+
+  it('a write waits offsets.commit.timeout.ms (5 s by default) for the ISR, as Kafka\'s coordinator', async () => {
+    const topic = new FakeOffsetsTopic();
+    const { c, lead } = coordinator(topic, { now: () => 1_000_000 });
+    lead(1);
+    await settle();
+    c.classicGroup('g', true);
+    expect(await c.write('g', [{ type: 'offset', group: 'g', topic: 't', partition: 0, value: offset(1n, 1_000_000) }])).toBe(ErrorCode.NONE);
+    expect(topic.appendTimeouts).toEqual([5_000]);
   });
 
   it('a new leader epoch reloads the partition, dropping what the previous term held in memory only', async () => {
