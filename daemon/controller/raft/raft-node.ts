@@ -131,7 +131,9 @@ export class RaftNode {
     await this.exclusive(async () => {
       await this.log.recover();
       this.delivered = this.log.startOffset;
-      if (this.log.snapshots.latest !== null) this.deliver(() => this.deliverLatestSnapshot());
+      // Even a snapshot where the log starts: the listeners have nothing yet.
+      const snapshot = this.log.snapshots.latest;
+      if (snapshot !== null) this.deliver(() => this.deliverSnapshot(snapshot));
       const stored = await this.store.read();
       const local = this.settings.nodeId;
       if (stored === null) await this.become('unattached', 0, -1, -1);
@@ -520,7 +522,10 @@ export class RaftNode {
   /** Hands the latest snapshot to the listeners when it is ahead of what they have. */
   private async deliverLatestSnapshot(): Promise<void> {
     const id = this.log.snapshots.latest;
-    if (id === null || id.endOffset <= this.delivered) return;
+    if (id !== null && id.endOffset > this.delivered) await this.deliverSnapshot(id);
+  }
+
+  private async deliverSnapshot(id: SnapshotId): Promise<void> {
     const contents = decodeSnapshot(await this.log.snapshots.read(id), this.logger);
     this.delivered = id.endOffset;
     this.logger.info(`raft: loaded snapshot ${describeSnapshot(id)} (${contents.records.length} records)`);

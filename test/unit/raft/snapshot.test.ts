@@ -279,7 +279,7 @@ describe('quorum members and snapshots', () => {
     expect(restarted.image().configs).toEqual(before.configs);
   });
 
-  it('a follower with an empty log, or one behind the log start, downloads the snapshot in chunks and follows from its end', async () => {
+  it('a follower or observer with an empty log downloads the snapshot in chunks, follows from its end, and loads it again after a restart', async () => {
     const net = new Network();
     const leader = await startMember(net, 1, [1, 2, 3], tempDir('raft-snap-'));
     const second = await startMember(net, 2, [1, 2, 3], tempDir('raft-snap-'));
@@ -303,6 +303,23 @@ describe('quorum members and snapshots', () => {
     expect(third.image().topicsByName).toEqual(elected.image().topicsByName);
     await elected.node.append([topic(99)]);
     await until('a commit after the snapshot', () => third.image().topicsByName.has('topic-99'));
+
+    // An observer (no voter) does the same.
+    const observer = await startMember(net, 4, [1, 2, 3], tempDir('raft-snap-'));
+    running.push(observer);
+    await until('the observer caught up', () => observer.image().topicsByName.has('topic-99') && observer.image().offset === elected.image().offset);
+    expect(observer.snapshotsLoaded).toBe(1);
+    expect(net.snapshotRequests).toContain(4);
+
+    // Restarted, a log that starts exactly at its snapshot loads that snapshot first.
+    const thirdDir = join(third.log.snapshots.dir, '..');
+    await third.node.close();
+    running = running.filter((m) => m !== third);
+    const again = await startMember(net, 3, [1, 2, 3], thirdDir);
+    running.push(again);
+    await until('the restarted member replayed', () => again.image().topicsByName.has('topic-99'));
+    expect(again.snapshotsLoaded).toBe(1);
+    expect(again.image().topicsByName).toEqual(elected.image().topicsByName);
   });
 
   it('the leader answers FetchSnapshot errors as Kafka does', async () => {
