@@ -1,13 +1,16 @@
 // A consumer group keeps consuming across the loss of its coordinator's broker (issue #7): a
 // dedicated controller and three brokers; __consumer_offsets is created with replication factor 3
 // and every partition fully replicated; a topic of six partitions (RF 3, min.insync.replicas=2)
-// is read by a group of three members (kafka-python and confluent-kafka side by side) that commit
-// after every poll. The coordinator's broker is killed with SIGKILL mid-way: the new leader of the
+// is read by a group of three members (kafka-python and confluent-kafka committing after every
+// poll, tk's console-consumer auto-committing). The coordinator's broker is killed with SIGKILL
+// while records are written and read: the new leader of the
 // group's __consumer_offsets partition takes the group over with its committed offsets, the
 // members find it, and every acknowledged record is read (duplicates only from progress not yet
 // committed); at the end the committed offsets are the log end offsets (lag 0). The killed broker,
 // restarted, answers NOT_COORDINATOR for the group and points to the new coordinator, and the
-// group goes on reading. The built binary against real processes; every wait is bounded.
+// group goes on reading; a preferred election then hands the partition back, the survivor unloads
+// the group and the members follow without a rebalance. The built binary against real processes;
+// every wait is bounded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerConnection, api } from '../../src/client/connection.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
