@@ -109,7 +109,7 @@ else:
     from confluent_kafka import Consumer, KafkaException, KafkaError
     consumer = Consumer({'bootstrap.servers': bootstrap, 'group.id': group, 'client.id': f'{lib}-member',
                          'session.timeout.ms': 10000, 'heartbeat.interval.ms': 1000, 'auto.offset.reset': 'earliest',
-                         'enable.auto.commit': False, 'topic.metadata.refresh.interval.ms': 1000, 'retry.backoff.ms': 200})
+                         'enable.auto.commit': False, 'topic.metadata.refresh.interval.ms': 1000})
     def on_assign(_c, partitions):
         emit(event='assigned', partitions=sorted(tp.partition for tp in partitions))
     consumer.subscribe([topic], on_assign=on_assign)
