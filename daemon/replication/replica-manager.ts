@@ -80,9 +80,6 @@ export function errorCodeOf(err: unknown): number | null {
   return null;
 }
 
-/** How long an acks=all append made by the broker itself (the group coordinator) waits for the ISR. */
-const INTERNAL_APPEND_TIMEOUT_MS = 30_000;
-
 export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   private readonly fetchers = new Map<number, FollowerFetcher>();
@@ -248,7 +245,7 @@ export class ReplicaManager {
   }
 
   /** Appends a produce request's records to a partition this broker leads; acks=all waits for the ISR up to `timeoutMs`. */
-  async appendToLeader(topic: string, partitionId: number, records: Buffer, requiredAcks: number, minInsyncReplicas: number, timeoutMs = INTERNAL_APPEND_TIMEOUT_MS): Promise<AppendResult> {
+  async appendToLeader(topic: string, partitionId: number, records: Buffer, requiredAcks: number, minInsyncReplicas: number, timeoutMs: number): Promise<AppendResult> {
     const failed = (errorCode: number, errorMessage: string | null = null): AppendResult => ({ errorCode, errorMessage, baseOffset: -1n, logAppendTime: -1n, logStartOffset: -1n });
     const partition = this.getPartition(topic, partitionId);
     if (!partition) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
