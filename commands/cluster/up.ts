@@ -9,7 +9,7 @@ export class ClusterUp extends TkCommand {
   static override description = [
     'Without --controllers, N combined nodes (process.roles=broker,controller, node ids 1..N); with more than 3 brokers only the first 3 are controllers (the quorum voters) and the rest are brokers only. With --controllers M, M dedicated controllers (node ids 3000..) and N broker-only nodes (ids 1..N).',
     'Brokers listen on localhost from --base-port up; the controller listeners take the ports after them (one node: 9092 and 9093). Each node has a directory under --data-dir with its server.properties, which can be edited between runs, and its data, pid file and log (tk-broker.log). The nodes are formatted with one cluster id and started as `tk broker start FILE --daemon` starts them.',
-    'Prints the bootstrap servers once every node is ready. Run again on a stopped cluster, it starts the nodes as their server.properties describe them. Refuses when a port is taken or a cluster already runs in the data dir.',
+    'Prints the bootstrap servers once every node is ready. Run again on a stopped cluster, or on one with nodes down (killed, crashed), it starts the nodes that are not running as their server.properties describe them. Refuses when a port is taken or every node already runs.',
   ].join('\n\n');
   static override examples = ['<%= config.bin %> cluster up --brokers 3', '<%= config.bin %> cluster up --brokers 3 --controllers 3 --base-port 19092', 'export TK_BOOTSTRAP_SERVER=$(<%= config.bin %> cluster up)'];
   static override flags = {

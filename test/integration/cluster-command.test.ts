@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, runTool } from '../harness/broker.js';
+import { pollUntil } from '../harness/cluster.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tk-cluster-'));
 // Detached brokers register in the run dir; never the developer's own ~/.tk.
@@ -245,7 +246,22 @@ describe('tk cluster with three combined nodes', () => {
     expect(line).toMatch(/\t-\s*\tnot running\t$/);
   }, MULTI_NODE_TEST_TIMEOUT_MS);
 
-  it('down stops the two nodes left, and no node process remains', async () => {
+  it('up again starts only the node that is down; the others keep running; it rejoins the ISR', async () => {
+    const before = await statusJson(dataDir);
+    const down = before.nodes.filter((n) => n.pid === null).map((n) => n.nodeId);
+    expect(down).toHaveLength(1);
+    const up = await tk(['cluster', 'up', '--data-dir', dataDir, '--output', 'json']);
+    expect(up.code).toBe(0);
+    const result = JSON.parse(up.stdout) as { started: number[]; nodes: { nodeId: number; pid: number }[] };
+    expect(result.started).toEqual(down);
+    for (const n of before.nodes) if (n.pid !== null) expect(result.nodes.find((r) => r.nodeId === n.nodeId)!.pid).toBe(n.pid);
+    await pollUntil('the restarted node back in the ISR', async () => {
+      const { stdout } = await tk(['topics', '--bootstrap-server', bootstrap, '--describe', '--topic', 'spread']);
+      return stdout.match(/Isr: (\S+)/)?.[1]?.split(',').sort().join() === '1,2,3' ? true : undefined;
+    }, 30_000);
+  }, MULTI_NODE_TEST_TIMEOUT_MS);
+
+  it('down stops the three nodes, and no node process remains', async () => {
     const { nodes } = await statusJson(dataDir);
     const running = nodes.filter((n) => n.pid !== null);
     expect(await tk(['cluster', 'down', '--data-dir', dataDir], 90_000)).toEqual({

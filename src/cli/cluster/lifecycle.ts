@@ -41,6 +41,8 @@ export interface UpResult {
   bootstrapServers: string;
   /** True when the nodes already existed in the data dir and were started again as they were. */
   restarted: boolean;
+  /** The nodes this run started: all of them, or those of a partly running cluster that were down. */
+  started: number[];
   nodes: NodeState[];
 }
 
@@ -48,12 +50,14 @@ function nodeState(n: ClusterNode, pid: number | null): NodeState {
   return { nodeId: n.id, roles: n.roles, listener: mainListener(n), brokerPort: n.brokerPort, controllerPort: n.controllerPort, pid, log: logFileOf(n), properties: n.propertiesFile };
 }
 
-async function firstRunning(plan: ClusterPlan): Promise<{ node: ClusterNode; pid: number } | null> {
+/** The pid of each node of the plan that runs. */
+async function runningPids(plan: ClusterPlan): Promise<Map<number, number>> {
+  const pids = new Map<number, number>();
   for (const node of plan.nodes) {
     const pid = await runningPid(node);
-    if (pid !== null) return { node, pid };
+    if (pid !== null) pids.set(node.id, pid);
   }
-  return null;
+  return pids;
 }
 
 const sameLayout = (a: ClusterPlan, b: ClusterPlan): boolean =>
@@ -62,19 +66,22 @@ const sameLayout = (a: ClusterPlan, b: ClusterPlan): boolean =>
 /**
  * Starts the cluster in options.dataDir: a new one as planned, or the one already there as its
  * server.properties describe it (`layoutGiven`: the user asked for a layout, which must then match).
+ * Of a cluster partly running (a node killed or crashed), only the nodes that are down start.
  */
 export async function clusterUp(packageRoot: string, options: PlanOptions, layoutGiven: boolean): Promise<UpResult> {
   const existing = await readCluster(options.dataDir);
-  const running = existing === null ? null : await firstRunning(existing);
-  if (running !== null) {
-    throw new UserError(`a tk cluster is already running in ${options.dataDir} (node ${running.node.id}, pid ${running.pid}); stop it first with tk cluster down`);
+  const running = existing === null ? new Map<number, number>() : await runningPids(existing);
+  if (existing !== null && running.size === existing.nodes.length) {
+    const first = existing.nodes[0]!;
+    throw new UserError(`a tk cluster is already running in ${options.dataDir} (node ${first.id}, pid ${running.get(first.id)}); stop it first with tk cluster down`);
   }
   const wanted = planCluster(options);
   if (existing !== null && layoutGiven && !sameLayout(existing, wanted)) {
     throw new UserError(`${options.dataDir} holds a cluster of another layout: start it as it is without --brokers, --controllers and --base-port, or remove it with tk cluster down --delete`);
   }
   const plan = existing ?? wanted;
-  for (const n of plan.nodes) {
+  const down = plan.nodes.filter((n) => !running.has(n.id));
+  for (const n of down) {
     if (n.brokerPort !== null) await checkPortFree(n.brokerPort, `node ${n.id}'s PLAINTEXT listener`);
     if (n.controllerPort !== null) await checkPortFree(n.controllerPort, `node ${n.id}'s CONTROLLER listener`);
   }
@@ -88,23 +95,31 @@ export async function clusterUp(packageRoot: string, options: PlanOptions, layou
   } else {
     clusterId = (await clusterIdOf(plan.nodes[0]!)) ?? (await formatCluster(packageRoot, plan));
   }
-  const pids = await startAll(packageRoot, plan);
-  return { clusterId, dataDir: plan.dataDir, bootstrapServers: bootstrapServers(plan), restarted: existing !== null, nodes: plan.nodes.map((n) => nodeState(n, pids.get(n.id)!)) };
+  const started = await startNodes(packageRoot, down);
+  const pids = new Map([...running, ...started]);
+  return {
+    clusterId,
+    dataDir: plan.dataDir,
+    bootstrapServers: bootstrapServers(plan),
+    restarted: existing !== null,
+    started: down.map((n) => n.id),
+    nodes: plan.nodes.map((n) => nodeState(n, pids.get(n.id)!)),
+  };
 }
 
 /**
  * Dedicated controllers first, so brokers find a quorum; the voters of a combined cluster all at
- * once, since none is ready before a majority of them runs. If any node fails, the others stop.
+ * once, since none is ready before a majority of them runs. If any node fails, the others started stop.
  */
-async function startAll(packageRoot: string, plan: ClusterPlan): Promise<Map<number, number>> {
-  const controllersOnly = plan.nodes.filter((n) => !isBroker(n));
-  const brokers = plan.nodes.filter(isBroker);
+async function startNodes(packageRoot: string, nodes: readonly ClusterNode[]): Promise<Map<number, number>> {
+  const controllersOnly = nodes.filter((n) => !isBroker(n));
+  const brokers = nodes.filter(isBroker);
   const pids = new Map<number, number>();
   for (const group of [controllersOnly, brokers]) {
     const results = await Promise.allSettled(group.map(async (n) => pids.set(n.id, await startNode(packageRoot, n))));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed !== undefined) {
-      await Promise.all(plan.nodes.map(async (n) => {
+      await Promise.all(nodes.map(async (n) => {
         const pid = pids.get(n.id) ?? (await runningPid(n));
         if (pid !== null) await stopNode(n, pid, ROLLBACK_STOP_TIMEOUT_MS);
       }));
