@@ -323,9 +323,14 @@ export class GroupMember {
         case ErrorCode.COORDINATOR_NOT_AVAILABLE:
         case ErrorCode.NOT_COORDINATOR:
           return this.coordinatorUnknown();
+        case ErrorCode.FENCED_INSTANCE_ID:
+        case ErrorCode.GROUP_AUTHORIZATION_FAILED:
+          // Another instance took this one's place, or the member may not be in the group: the owner stops.
+          return this.onFatal(new KafkaProtocolError(response.errorCode, `heartbeat of group ${this.groupId}`));
         default:
-          // FENCED_INSTANCE_ID and the rest: another instance took this one's place; the owner stops.
-          this.onFatal(new KafkaProtocolError(response.errorCode, `heartbeat of group ${this.groupId}`));
+          // Anything else (a coordinator still loading the group, say) passes: the next beat tries
+          // again, as Kafka's heartbeat thread does after a failed heartbeat.
+          return;
       }
     } catch (err) {
       if (!(err instanceof ConnectionError) && !(err instanceof KafkaProtocolError)) throw err;
