@@ -96,9 +96,10 @@ export class LeaderEpochCache {
 
   /** The log now starts at `startOffset`: the epoch in force there is moved to begin at it. */
   truncateFromStart(startOffset: bigint): void {
-    let removed: EpochEntry | null = null;
+    // Nothing begins before the log start (the usual case at load): no change, so no write.
+    if (this.epochs.length === 0 || this.epochs[0].startOffset >= startOffset) return;
+    let removed = this.epochs.shift()!;
     while (this.epochs.length > 0 && this.epochs[0].startOffset <= startOffset) removed = this.epochs.shift()!;
-    if (removed === null) return;
     this.epochs.unshift({ epoch: removed.epoch, startOffset });
     this.persist();
   }

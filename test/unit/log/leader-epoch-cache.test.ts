@@ -60,6 +60,20 @@ describe('leader epoch cache', () => {
     expect(cache.entries()).toEqual([{ epoch: 2, startOffset: 12n }]);
     await cache.flush();
   });
+
+  it('leaves the file alone when the log start changes nothing (every partition at load)', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'leader-epoch-checkpoint');
+    await writeFile(path, '0\n1\n4 0\n');
+    const cache = await LeaderEpochCache.load(dir);
+    await writeFile(path, 'sentinel');
+    cache.truncateFromStart(0n);
+    await cache.flush();
+    expect(await readFile(path, 'utf8')).toBe('sentinel');
+    cache.truncateFromStart(3n);
+    await cache.flush();
+    expect(await readFile(path, 'utf8')).toBe('0\n1\n4 3\n');
+  });
 });
 
 describe('checkpoint files', () => {
