@@ -2,6 +2,7 @@
 // the brokers (rack-aware), and the leader and ISR changes when a broker is fenced, shuts down or
 // comes back (ReplicationControlManager.generateLeaderAndIsrUpdates with PartitionChangeBuilder).
 import type { BrokerImage, MetadataImage, MetadataRecord, PartitionImage } from './metadata-image.js';
+import type { PartitionChangeRecord } from '../../src/protocol/generated/metadata/partition-change-record.js';
 
 /** The leader field of a PartitionChangeRecord: -1 no leader, -2 unchanged. */
 export const NO_LEADER = -1;
@@ -123,22 +124,23 @@ function sameMembers(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((id) => b.includes(id));
 }
 
-export function partitionChange(topicId: string, partitionId: number, leader: number, isr: number[] | null): MetadataRecord {
+/** A PartitionChangeRecord of a leader and ISR change; every other field unchanged (null). */
+export function partitionChangeRecord(topicId: string, partitionId: number, leader: number, isr: number[] | null): PartitionChangeRecord {
   return {
-    type: 'PartitionChange',
-    version: 0,
-    record: {
-      partitionId,
-      topicId,
-      isr,
-      leader,
-      replicas: null,
-      removingReplicas: null,
-      addingReplicas: null,
-      leaderRecoveryState: -1,
-      directories: null,
-      eligibleLeaderReplicas: null,
-      lastKnownElr: null,
-    },
+    partitionId,
+    topicId,
+    isr,
+    leader,
+    replicas: null,
+    removingReplicas: null,
+    addingReplicas: null,
+    leaderRecoveryState: -1,
+    directories: null,
+    eligibleLeaderReplicas: null,
+    lastKnownElr: null,
   };
+}
+
+export function partitionChange(topicId: string, partitionId: number, leader: number, isr: number[] | null): MetadataRecord {
+  return { type: 'PartitionChange', version: 0, record: partitionChangeRecord(topicId, partitionId, leader, isr) };
 }

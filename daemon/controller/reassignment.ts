@@ -13,10 +13,9 @@ import type { AlterPartitionReassignmentsRequest } from '../../src/protocol/gene
 import type { AlterPartitionReassignmentsResponse, ReassignablePartitionResponse } from '../../src/protocol/generated/clients/alter-partition-reassignments-response.js';
 import type { ListPartitionReassignmentsTopics } from '../../src/protocol/generated/clients/list-partition-reassignments-request.js';
 import type { OngoingTopicReassignment } from '../../src/protocol/generated/clients/list-partition-reassignments-response.js';
-import type { PartitionChangeRecord } from '../../src/protocol/generated/metadata/partition-change-record.js';
 import { ErrorCode, errorInfo } from '../../src/protocol/errors.js';
 import type { MetadataImage, MetadataRecord, PartitionImage, TopicImage } from './metadata-image.js';
-import { isActiveBroker, NO_LEADER, NO_LEADER_CHANGE } from './placement.js';
+import { isActiveBroker, NO_LEADER, NO_LEADER_CHANGE, partitionChangeRecord } from './placement.js';
 
 export function isReassigning(partition: PartitionImage): boolean {
   return partition.addingReplicas.length > 0 || partition.removingReplicas.length > 0;
@@ -53,19 +52,7 @@ function buildChange(image: MetadataImage, topicId: string, partition: Partition
     leader = replicas.find(mayLead) ?? NO_LEADER;
     uncleanLeader = leader !== NO_LEADER;
   }
-  const record: PartitionChangeRecord = {
-    partitionId: partition.partitionId,
-    topicId,
-    isr: uncleanLeader ? [leader] : null,
-    leader: leader !== partition.leader ? leader : NO_LEADER_CHANGE,
-    replicas: null,
-    removingReplicas: null,
-    addingReplicas: null,
-    leaderRecoveryState: -1,
-    directories: null,
-    eligibleLeaderReplicas: null,
-    lastKnownElr: null,
-  };
+  const record = partitionChangeRecord(topicId, partition.partitionId, leader !== partition.leader ? leader : NO_LEADER_CHANGE, uncleanLeader ? [leader] : null);
   // Replicas leaving: a new leader epoch fences them (triggerLeaderEpochBumpForReplicaReassignmentIfNeeded).
   if (record.leader === NO_LEADER_CHANGE && !partition.replicas.every((id) => replicas.includes(id))) record.leader = partition.leader;
   if (record.isr === null && isr.length > 0 && !sameList(isr, partition.isr)) record.isr = [...isr];
