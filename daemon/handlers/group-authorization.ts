@@ -1,8 +1,8 @@
 // What the offset APIs check about the topics they name before the coordinator sees them, as
 // Kafka's KafkaApis does for OffsetCommit and OffsetDelete: READ on each topic, else
-// TOPIC_AUTHORIZATION_FAILED for all its partitions. The refusals lead the answer and the
-// coordinator's results follow. (Kafka also answers UNKNOWN_TOPIC_OR_PARTITION here for a topic
-// or partition that does not exist; this broker still commits offsets for those.)
+// TOPIC_AUTHORIZATION_FAILED for all its partitions; then that the topic and each partition
+// exist, else UNKNOWN_TOPIC_OR_PARTITION. The refusals lead the answer and the coordinator's
+// results follow.
 import { AclOperation, ResourceType } from '../../src/protocol/acls.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { authorize } from './authorization.js';
@@ -16,7 +16,7 @@ export interface TopicResult {
 export interface ScreenedTopics<T> {
   /** The topics the principal may READ, for the coordinator. */
   accepted: T[];
-  /** The others, each partition answered TOPIC_AUTHORIZATION_FAILED, in request order. */
+  /** The others, each partition answered TOPIC_AUTHORIZATION_FAILED or UNKNOWN_TOPIC_OR_PARTITION, in request order. */
   refused: TopicResult[];
 }
 
@@ -24,12 +24,19 @@ export interface ScreenedTopics<T> {
 export function screenOffsetTopics<T extends { name: string; partitions: { partitionIndex: number }[] }>(ctx: RequestContext, topics: readonly T[]): ScreenedTopics<T> {
   const accepted: T[] = [];
   const refused: TopicResult[] = [];
+  const refuse = (topic: T, partitions: readonly { partitionIndex: number }[], errorCode: number): void => {
+    refused.push({ name: topic.name, partitions: partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })) });
+  };
   for (const topic of topics) {
-    if (authorize(ctx, AclOperation.READ, ResourceType.TOPIC, topic.name)) {
-      accepted.push(topic);
-    } else {
-      refused.push({ name: topic.name, partitions: topic.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: ErrorCode.TOPIC_AUTHORIZATION_FAILED })) });
+    if (!authorize(ctx, AclOperation.READ, ResourceType.TOPIC, topic.name)) {
+      refuse(topic, topic.partitions, ErrorCode.TOPIC_AUTHORIZATION_FAILED);
+      continue;
     }
+    const known = ctx.broker.image.topicsByName.get(topic.name)?.partitions;
+    const existing = topic.partitions.filter((p) => known?.has(p.partitionIndex));
+    const missing = topic.partitions.filter((p) => !known?.has(p.partitionIndex));
+    if (missing.length > 0) refuse(topic, missing, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
+    if (existing.length > 0) accepted.push(existing.length === topic.partitions.length ? topic : { ...topic, partitions: existing });
   }
   return { accepted, refused };
 }

@@ -49,6 +49,7 @@ const metadataApi = api(MetadataRequest, MetadataResponse);
 const deleteTopicsApi = api(DeleteTopicsRequest, DeleteTopicsResponse);
 
 const SESSION_MS = 2000;
+const COMMITTED_PARTITIONS = 6;
 let broker: RunningBroker;
 const connections: BrokerConnection[] = [];
 
@@ -56,6 +57,8 @@ beforeAll(async () => {
   broker = await startBroker({
     overrides: { 'offsets.topic.num.partitions': '5', 'group.initial.rebalance.delay.ms': '0', 'group.min.session.timeout.ms': '1000' },
   });
+  // The topic the members commit to: offsets of topics or partitions that do not exist are refused.
+  await mustCreateTopic(await connect(), 't', {}, COMMITTED_PARTITIONS);
 });
 
 afterAll(async () => {
@@ -272,6 +275,17 @@ describe('group coordinator', () => {
 
     const simple = await connect();
     expect(await commit(simple, 'g-simple', -1, '', { 3: 33 })).toEqual([0]);
+    // As Kafka's KafkaApis: a partition or topic that does not exist is answered UNKNOWN_TOPIC_OR_PARTITION, the rest committed.
+    expect(await commit(simple, 'g-simple', -1, '', { 5: 55, [COMMITTED_PARTITIONS]: 1 })).toEqual([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 0]);
+    const unknownTopic = await simple.send(commitApi, versionOf(simple, OffsetCommitRequest), {
+      groupId: 'g-simple',
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1n,
+      topics: [{ name: 'never-created', partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: '' }] }],
+    });
+    expect(unknownTopic.topics).toEqual([{ name: 'never-created', partitions: [{ partitionIndex: 0, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }] }]);
     const asked = await simple.send(fetchOffsetsApi, 1, { groupId: 'g-simple', topics: [{ name: 't', partitionIndexes: [3, 4] }], groups: [], requireStable: false });
     expect(asked.topics[0].partitions.map((p) => [p.partitionIndex, Number(p.committedOffset), p.metadata, p.errorCode])).toEqual([
       [3, 33, '', 0],
@@ -336,6 +350,7 @@ describe('group coordinator', () => {
     try {
       const c = await connectTo(fresh, 'commit-first');
       connections.push(c);
+      await mustCreateTopic(c, 't');
       const first = await commit(c, 'g-first', -1, '', { 0: 3 });
       expect([ErrorCode.NONE, ErrorCode.COORDINATOR_LOAD_IN_PROGRESS]).toContain(first[0]);
       await eventually('the commit to succeed', 10_000, async () => ((await commit(c, 'g-first', -1, '', { 0: 3 }))[0] === ErrorCode.NONE ? true : undefined));
