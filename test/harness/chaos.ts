@@ -204,11 +204,18 @@ export function liveBootstrap(cluster: Cluster): string {
  * Waits until a partition has a leader and every one of its replicas is in the ISR, as the first
  * broker answering of `bootstrap` (default: the running ones) sees it; returns that state.
  */
-export function fullIsr(cluster: Cluster, topic: string, partition: number, timeoutMs: number, bootstrap?: string): Promise<PartitionInfo> {
-  return pollUntil(`${topic}-${partition} with a leader and all replicas in the ISR`, async () => {
-    const p = (await describeTopic(bootstrap ?? liveBootstrap(cluster), topic)).find((x) => x.partition === partition);
-    return p && p.leaderId >= 0 && p.isr.length === p.replicas.length ? p : undefined;
-  }, timeoutMs, 200);
+export async function fullIsr(cluster: Cluster, topic: string, partition: number, timeoutMs: number, bootstrap?: string): Promise<PartitionInfo> {
+  let last: PartitionInfo | undefined;
+  try {
+    return await pollUntil(`${topic}-${partition} with a leader and all replicas in the ISR`, async () => {
+      last = (await describeTopic(bootstrap ?? liveBootstrap(cluster), topic)).find((x) => x.partition === partition);
+      return last && last.leaderId >= 0 && last.isr.length === last.replicas.length ? last : undefined;
+    }, timeoutMs, 200);
+  } catch (err) {
+    // What the nodes were doing, so a failure in CI can be understood from its log alone.
+    const tails = cluster.nodes.map((n) => `--- node ${n.id} (${n.isRunning() ? 'running' : 'stopped'}), last lines:\n${n.log().split('\n').slice(-40).join('\n')}`);
+    throw new Error(`${(err as Error).message}; last seen ${JSON.stringify(last)}\n${tails.join('\n')}`);
+  }
 }
 
 /** A partition's high watermark, from its leader (ListOffsets latest). */
