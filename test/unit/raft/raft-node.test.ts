@@ -4,53 +4,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Api } from '../../../src/client/connection.js';
-import { ApiKey } from '../../../src/protocol/api-keys.js';
 import { defaultLogConfig } from '../../../daemon/log/log-config.js';
 import { PartitionLog } from '../../../daemon/log/partition-log.js';
 import { silentLogger } from '../../../daemon/logger.js';
 import { majorityHighWatermark, LeaderState } from '../../../daemon/controller/raft/leader-state.js';
 import { QuorumStateStore } from '../../../daemon/controller/raft/quorum-state-store.js';
-import { handleRaftFetch, describeQuorum } from '../../../daemon/controller/raft/raft-leader-requests.js';
+import { describeQuorum } from '../../../daemon/controller/raft/raft-leader-requests.js';
 import { RaftLog, type CommittedBatch } from '../../../daemon/controller/raft/raft-log.js';
 import { NotLeaderError, RaftNode } from '../../../daemon/controller/raft/raft-node.js';
-import type { RaftTransport } from '../../../daemon/controller/raft/transport.js';
+import { InMemoryNetwork } from './in-memory-network.js';
 import type { MetadataRecord } from '../../../daemon/controller/metadata-image.js';
 
 const ELECTION_MS = 150;
 const dirs: string[] = [];
 
-/** Delivers requests between nodes in this process; a cut node neither sends nor receives. */
-class Network {
-  readonly nodes = new Map<number, RaftNode>();
-  readonly cut = new Set<number>();
-  transport(from: number): RaftTransport {
-    return {
-      send: async <Req, Res>(to: number, target: Api<Req, Res>, request: Req): Promise<Res> => {
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        const node = this.nodes.get(to);
-        if (node === undefined || this.cut.has(to) || this.cut.has(from)) throw new Error(`${from} -> ${to} unreachable`);
-        const req = request as never;
-        switch (target.apiKey) {
-          case ApiKey.Vote:
-            return (await node.handleVote(req)) as Res;
-          case ApiKey.BeginQuorumEpoch:
-            return { errorCode: 0, topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0, errorCode: await node.handleBeginQuorumEpoch(req), leaderId: -1, leaderEpoch: -1 }] }], nodeEndpoints: [] } as Res;
-          case ApiKey.EndQuorumEpoch:
-            return { errorCode: 0, topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0, errorCode: await node.handleEndQuorumEpoch(req), leaderId: -1, leaderEpoch: -1 }] }], nodeEndpoints: [] } as Res;
-          case ApiKey.Fetch: {
-            const response = await handleRaftFetch(node, req, 17);
-            if (this.cut.has(to) || this.cut.has(from)) throw new Error('cut while parked');
-            return response as Res;
-          }
-          default:
-            throw new Error(`unexpected API ${target.apiKey}`);
-        }
-      },
-      close: () => undefined,
-    };
-  }
-}
 
 interface TestNode {
   node: RaftNode;
@@ -58,7 +25,7 @@ interface TestNode {
   dir: string;
 }
 
-async function startNode(net: Network, id: number, voters: number[], dir = mkdtempSync(join(tmpdir(), `raft-${id}-`))): Promise<TestNode> {
+async function startNode(net: InMemoryNetwork, id: number, voters: number[], dir = mkdtempSync(join(tmpdir(), `raft-${id}-`))): Promise<TestNode> {
   if (!dirs.includes(dir)) dirs.push(dir);
   const partitionLog = await PartitionLog.open(join(dir, '__cluster_metadata-0'), { topic: '__cluster_metadata', partition: 0 }, defaultLogConfig({ fileDeleteDelayMs: 0 }));
   const node = new RaftNode(
@@ -86,7 +53,7 @@ async function until<T>(what: string, probe: () => T | undefined | null | false,
 }
 
 const topicRecord = (name: string): MetadataRecord => ({ type: 'Topic', version: 0, record: { name, topicId: 'AAAAAAAAAAAAAAAAAAAAAg' } }) as MetadataRecord;
-const leaderOf = (net: Network): RaftNode | undefined => [...net.nodes.entries()].find(([id, n]) => n.role === 'leader' && !net.cut.has(id))?.[1];
+const leaderOf = (net: InMemoryNetwork): RaftNode | undefined => [...net.nodes.entries()].find(([id, n]) => n.role === 'leader' && !net.cut.has(id))?.[1];
 const names = (t: TestNode): string[] => t.committed.flatMap((b) => b.records.map((r) => (r.record as { name: string }).name));
 
 let running: TestNode[] = [];
@@ -126,7 +93,7 @@ describe('high watermark rule', () => {
 
 describe('RaftNode', () => {
   it('a sole voter elects itself at start and commits on append', async () => {
-    const net = new Network();
+    const net = new InMemoryNetwork();
     const a = await startNode(net, 1, [1]);
     running.push(a);
     expect(a.node.role).toBe('leader');
@@ -139,7 +106,7 @@ describe('RaftNode', () => {
     expect(state).toEqual({ clusterId: '', leaderId: 1, leaderEpoch: 1, votedId: 1, appliedOffset: 0, currentVoters: [{ voterId: 1 }], data_version: 0 });
     await a.node.close();
     // A restart is a new epoch: the old leader resigned its epoch.
-    const again = await startNode(new Network(), 1, [1], a.dir);
+    const again = await startNode(new InMemoryNetwork(), 1, [1], a.dir);
     running = [again];
     expect(again.node.epoch).toBe(2);
     await again.node.awaitLeaderCaughtUp();
@@ -147,7 +114,7 @@ describe('RaftNode', () => {
   });
 
   it('three voters elect one leader, replicate and commit on a majority', async () => {
-    const net = new Network();
+    const net = new InMemoryNetwork();
     const nodes = await Promise.all([1, 2, 3].map((id) => startNode(net, id, [1, 2, 3])));
     running.push(...nodes);
     const leader = await until('a leader', () => leaderOf(net));
@@ -185,7 +152,7 @@ describe('RaftNode', () => {
   });
 
   it('an observer (not a voter) finds the leader through any voter and replicates without voting', async () => {
-    const net = new Network();
+    const net = new InMemoryNetwork();
     const nodes = await Promise.all([1, 2, 3].map((id) => startNode(net, id, [1, 2, 3])));
     running.push(...nodes);
     const observer = await startNode(net, 4, [1, 2, 3]);
@@ -204,7 +171,7 @@ describe('RaftNode', () => {
   });
 
   it('a leader that shuts down hands over at once with EndQuorumEpoch', async () => {
-    const net = new Network();
+    const net = new InMemoryNetwork();
     const nodes = await Promise.all([1, 2, 3].map((id) => startNode(net, id, [1, 2, 3])));
     running.push(...nodes);
     const leader = await until('a leader', () => leaderOf(net));

@@ -5,8 +5,6 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Api } from '../../../src/client/connection.js';
-import { ApiKey } from '../../../src/protocol/api-keys.js';
 import { ErrorCode } from '../../../src/protocol/errors.js';
 import { iterateBatches } from '../../../src/protocol/records.js';
 import { defaultLogConfig } from '../../../daemon/log/log-config.js';
@@ -15,14 +13,13 @@ import { silentLogger } from '../../../daemon/logger.js';
 import { EMPTY_IMAGE, replay, type MetadataImage, type MetadataRecord } from '../../../daemon/controller/metadata-image.js';
 import { imageRecords } from '../../../daemon/controller/raft/image-records.js';
 import { QuorumStateStore } from '../../../daemon/controller/raft/quorum-state-store.js';
-import { handleRaftFetch } from '../../../daemon/controller/raft/raft-leader-requests.js';
 import { RaftLog } from '../../../daemon/controller/raft/raft-log.js';
 import { RaftNode } from '../../../daemon/controller/raft/raft-node.js';
 import { decodeSnapshot, encodeSnapshot, InvalidSnapshotError, snapshotTimestamp } from '../../../daemon/controller/raft/snapshot-format.js';
 import { fetchSnapshotRequest, handleFetchSnapshot, POSITION_OUT_OF_RANGE } from '../../../daemon/controller/raft/snapshot-requests.js';
 import { cleanSnapshots } from '../../../daemon/controller/raft/snapshot-retention.js';
 import { parseSnapshotFileName, snapshotFileName, SnapshotStore } from '../../../daemon/controller/raft/snapshots.js';
-import type { RaftTransport } from '../../../daemon/controller/raft/transport.js';
+import { InMemoryNetwork } from './in-memory-network.js';
 
 const dirs: string[] = [];
 const tempDir = (prefix: string): string => {
@@ -155,34 +152,6 @@ describe('a snapshot directory', () => {
 
 // ---- quorum members on real logs, requests delivered in this process ----
 
-class Network {
-  readonly nodes = new Map<number, RaftNode>();
-  readonly snapshotRequests: number[] = [];
-  transport(from: number): RaftTransport {
-    return {
-      send: async <Req, Res>(to: number, target: Api<Req, Res>, request: Req): Promise<Res> => {
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        const node = this.nodes.get(to);
-        if (node === undefined) throw new Error(`${from} -> ${to} unreachable`);
-        const req = request as never;
-        switch (target.apiKey) {
-          case ApiKey.Vote:
-            return (await node.handleVote(req)) as Res;
-          case ApiKey.BeginQuorumEpoch:
-            return { errorCode: 0, topics: [{ topicName: '__cluster_metadata', partitions: [{ partitionIndex: 0, errorCode: await node.handleBeginQuorumEpoch(req), leaderId: -1, leaderEpoch: -1 }] }], nodeEndpoints: [] } as Res;
-          case ApiKey.Fetch:
-            return (await handleRaftFetch(node, req, 17)) as Res;
-          case ApiKey.FetchSnapshot:
-            this.snapshotRequests.push(from);
-            return (await handleFetchSnapshot(node, req)) as Res;
-          default:
-            throw new Error(`unexpected API ${target.apiKey}`);
-        }
-      },
-      close: () => undefined,
-    };
-  }
-}
 
 interface Member {
   node: RaftNode;
@@ -191,7 +160,7 @@ interface Member {
   snapshotsLoaded: number;
 }
 
-async function startMember(net: Network, id: number, voters: number[], dir: string, fetchMaxBytes = 1 << 20): Promise<Member> {
+async function startMember(net: InMemoryNetwork, id: number, voters: number[], dir: string, fetchMaxBytes = 1 << 20): Promise<Member> {
   const logDir = join(dir, '__cluster_metadata-0');
   const partitionLog = await PartitionLog.open(logDir, { topic: '__cluster_metadata', partition: 0 }, defaultLogConfig({ fileDeleteDelayMs: 0, segmentBytes: 1024 }));
   const log = new RaftLog(partitionLog, silentLogger);
@@ -247,7 +216,7 @@ afterEach(async () => {
 
 describe('quorum members and snapshots', () => {
   it('retention trims the log to the latest snapshot; a restart loads it and replays the log after it', async () => {
-    const net = new Network();
+    const net = new InMemoryNetwork();
     const dir = tempDir('raft-snap-');
     const leader = await startMember(net, 1, [1], dir);
     running.push(leader);
@@ -269,7 +238,7 @@ describe('quorum members and snapshots', () => {
     await leader.node.close();
     running = [];
 
-    const restarted = await startMember(new Network(), 1, [1], dir);
+    const restarted = await startMember(new InMemoryNetwork(), 1, [1], dir);
     running.push(restarted);
     // The log start is not checkpointed: it is the first segment's base, at or below the snapshot.
     expect(restarted.log.startOffset).toBeGreaterThan(0n);
@@ -280,7 +249,7 @@ describe('quorum members and snapshots', () => {
   });
 
   it('a follower or observer with an empty log downloads the snapshot in chunks, follows from its end, and loads it again after a restart', async () => {
-    const net = new Network();
+    const net = new InMemoryNetwork();
     const leader = await startMember(net, 1, [1, 2, 3], tempDir('raft-snap-'));
     const second = await startMember(net, 2, [1, 2, 3], tempDir('raft-snap-'));
     running.push(leader, second);
@@ -323,7 +292,7 @@ describe('quorum members and snapshots', () => {
   });
 
   it('the leader answers FetchSnapshot errors as Kafka does', async () => {
-    const net = new Network();
+    const net = new InMemoryNetwork();
     const leader = await startMember(net, 1, [1], tempDir('raft-snap-'));
     running.push(leader);
     await until('a leader', () => leader.node.role === 'leader');
